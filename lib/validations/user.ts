@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+// Shared by the sign-up/profile forms and the users router, so client and server agree on every rule.
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Email is too long.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, "Username must be at least 3 characters.")
+  .max(30, "Username must be at most 30 characters.")
+  .regex(/^[a-z0-9_]+$/, "Use only letters, digits and underscores.");
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Display name is required.")
+  .max(80, "Display name must be at most 80 characters.");
+
+export const passwordSchema = z
+  .string()
+  .min(8, "Password must be at least 8 characters.")
+  .max(128, "Password must be at most 128 characters.");
+
+export const bioSchema = z.string().trim().max(500, "Bio must be at most 500 characters.");
+
+export const userRegisterSchema = z.object({
+  email: emailSchema,
+  username: usernameSchema,
+  displayName: displayNameSchema,
+  password: passwordSchema,
+});
+export type UserRegisterInput = z.input<typeof userRegisterSchema>;
+
+export const userSignInSchema = z.object({
+  email: emailSchema,
+  // No length rules at sign-in: the stored hash decides; only refuse absurd payloads.
+  password: z.string().min(1, "Enter your password.").max(1024),
+});
+
+export const userProfileUpdateSchema = z
+  .object({ displayName: displayNameSchema.optional(), bio: bioSchema.optional() })
+  .refine((v) => v.displayName !== undefined || v.bio !== undefined, "Nothing to update.");
+export type UserProfileUpdateInput = z.input<typeof userProfileUpdateSchema>;
+
+export const userByUsernameSchema = z.object({ username: usernameSchema });

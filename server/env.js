@@ -1,0 +1,58 @@
+// The one validated view of the environment. Imported by next.config.mjs, drizzle.config.ts, the
+// worker and the run scripts, so a bad configuration fails at start rather than at the first request.
+// Plain JS (type-checked through JSDoc) because next.config.mjs cannot import TypeScript.
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .url("must be a URL such as postgres://user:pass@host:5432/db")
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: postgresUrl,
+  // Comma-separated read replicas; reads go there, writes and read-your-own-writes stay on the primary.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(postgresUrl)),
+  // Connections per process. The embedded PGlite server takes one connection at a time.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: z
+    .string()
+    .url("must be a URL such as redis://127.0.0.1:6379")
+    .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -base64 33)"),
+  APP_URL: z.string().url("must be the public URL of the app, such as http://localhost:3000").default("http://localhost:3000"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // BullMQ key prefix. The braces are a Redis Cluster hash tag: all queue keys land in one slot.
+  QUEUE_PREFIX: z.string().min(1).default("{inkwell}"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** @typedef {z.infer<typeof envSchema>} Env */
+
+/**
+ * Parses an environment, throwing one error that names every missing or malformed variable.
+ * @param {Record<string, string | undefined>} source
+ * @returns {Env}
+ */
+export function parseEnv(source) {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new Error(`Invalid InkWell configuration:\n${lines.join("\n")}\nSee .env.example and README.md#configuration.`);
+  }
+  return result.data;
+}
+
+// `next build` evaluates server modules without a runtime configuration; it sets SKIP_ENV_VALIDATION.
+// Nothing connects at import time, so the build never needs real values.
+const skip = process.env.SKIP_ENV_VALIDATION === "1";
+
+/** @type {Env} */
+export const env = skip
+  ? /** @type {Env} */ (/** @type {unknown} */ ({ ...envSchema.partial().parse({}), ...process.env }))
+  : parseEnv(process.env);
