@@ -25,6 +25,7 @@ CREATE TABLE "posts"."posts" (
 	"visibility" "posts"."post_visibility" DEFAULT 'draft' NOT NULL,
 	"status" "posts"."post_status" DEFAULT 'queued' NOT NULL,
 	"error" text,
+	"queued_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"processed_version" integer,
 	"html" text,
 	"excerpt" text,
@@ -46,4 +47,5 @@ CREATE UNIQUE INDEX "users_email_key" ON "users"."users" USING btree ("email");-
 CREATE UNIQUE INDEX "users_username_key" ON "users"."users" USING btree ("username");--> statement-breakpoint
 CREATE UNIQUE INDEX "posts_author_slug_key" ON "posts"."posts" USING btree ("author_id","slug");--> statement-breakpoint
 CREATE INDEX "posts_author_updated_idx" ON "posts"."posts" USING btree ("author_id","updated_at" DESC NULLS LAST,"id");--> statement-breakpoint
-CREATE INDEX "posts_public_feed_idx" ON "posts"."posts" USING btree ("published_at" DESC NULLS LAST,"id") WHERE "posts"."posts"."published_html" is not null;
+CREATE INDEX "posts_public_feed_idx" ON "posts"."posts" USING btree ("published_at" DESC NULLS LAST,"id") WHERE "posts"."posts"."published_html" is not null;--> statement-breakpoint
+CREATE INDEX "posts_queued_idx" ON "posts"."posts" USING btree ("queued_at") WHERE "posts"."posts"."status" = 'queued';

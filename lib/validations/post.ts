@@ -47,3 +47,10 @@ export const postBySlugSchema = z.object({
 });
 
 export const postPreviewSchema = z.object({ markdown: postMarkdownSchema });
+
+export const postLatestSchema = z.object({ limit: z.number().int().min(1).max(50).default(20) });
+
+export const postByAuthorSchema = z.object({
+  username: z.string().trim().toLowerCase().min(1).max(30),
+  limit: z.number().int().min(1).max(50).default(20),
+});

@@ -24,6 +24,8 @@ export const posts = postsSchema.table(
     visibility: postVisibility("visibility").notNull().default("draft"),
     status: postStatus("status").notNull().default("queued"),
     error: text("error"),
+    // When the status last became `queued`: the worker's sweep re-enqueues versions left waiting too long.
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
 
     // The worker's output for `processedVersion` (the newest version it finished).
     processedVersion: integer("processed_version"),
@@ -49,6 +51,7 @@ export const posts = postsSchema.table(
     uniqueIndex("posts_author_slug_key").on(t.authorId, t.slug),
     index("posts_author_updated_idx").on(t.authorId, t.updatedAt.desc(), t.id),
     index("posts_public_feed_idx").on(t.publishedAt.desc(), t.id).where(sql`${t.publishedHtml} is not null`),
+    index("posts_queued_idx").on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     check("posts_version_positive", sql`${t.version} > 0`),
   ],
 );

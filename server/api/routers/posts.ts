@@ -1,0 +1,57 @@
+import { TRPCError, tracked } from "@trpc/server";
+import {
+  postByIdSchema,
+  postByAuthorSchema,
+  postBySlugSchema,
+  postLatestSchema,
+  postCreateSchema,
+  postListSchema,
+  postPreviewSchema,
+  postUpdateSchema,
+} from "@/lib/validations/post";
+import { postStatusEvents } from "../../jobs/status-feed";
+import {
+  createPost,
+  deletePost,
+  getOwnPost,
+  getPublishedPost,
+  listPublishedPosts,
+  listOwnPosts,
+  publishPost,
+  retryPost,
+  unpublishPost,
+  updatePost,
+} from "../../posts/service";
+import { renderMarkdown } from "../../render";
+import { getPublicProfileByUsername } from "../../users/service";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+
+export const postsRouter = createTRPCRouter({
+  create: protectedProcedure.input(postCreateSchema).mutation(({ ctx, input }) => createPost(ctx.session.user.id, input)),
+  update: protectedProcedure.input(postUpdateSchema).mutation(({ ctx, input }) => updatePost(ctx.session.user.id, input)),
+  delete: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => deletePost(ctx.session.user.id, input.id)),
+  byId: protectedProcedure.input(postByIdSchema).query(({ ctx, input }) => getOwnPost(ctx.session.user.id, input.id)),
+  list: protectedProcedure.input(postListSchema).query(({ ctx, input }) => listOwnPosts(ctx.session.user.id, input)),
+  publish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input.id)),
+  unpublish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unpublishPost(ctx.session.user.id, input.id)),
+  retry: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => retryPost(ctx.session.user.id, input.id)),
+  /** The latest published posts across all writers (home page). */
+  latest: publicProcedure.input(postLatestSchema).query(({ input }) => listPublishedPosts({ limit: input.limit })),
+  /** One writer's published posts (author page); NOT_FOUND for an unknown writer. */
+  byAuthor: publicProcedure.input(postByAuthorSchema).query(async ({ input }) => {
+    const author = await getPublicProfileByUsername(input.username);
+    if (!author) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
+    return { author, posts: await listPublishedPosts({ authorId: author.id, limit: input.limit }) };
+  }),
+  bySlug: publicProcedure.input(postBySlugSchema).query(({ input }) => getPublishedPost(input.username, input.slug)),
+
+  /** Exactly the worker's pipeline, without saving; the input schema bounds its size. */
+  preview: publicProcedure.input(postPreviewSchema).mutation(({ input }) => ({ html: renderMarkdown(input.markdown).html })),
+
+  /** Live status of the writer's posts over server-sent events, fed by the worker through Redis. */
+  onStatusChange: protectedProcedure.subscription(async function* ({ ctx, signal }) {
+    for await (const event of postStatusEvents(ctx.session.user.id, signal)) {
+      yield tracked(`${event.postId}:${event.version}:${event.status}:${event.at}`, event);
+    }
+  }),
+});

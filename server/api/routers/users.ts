@@ -1,0 +1,24 @@
+import { TRPCError } from "@trpc/server";
+import { userByUsernameSchema, userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
+import { getOwnProfile, getPublicProfileByUsername, registerUser, updateProfile } from "../../users/service";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+
+export const usersRouter = createTRPCRouter({
+  register: publicProcedure.input(userRegisterSchema).mutation(({ input }) => registerUser(input)),
+
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const profile = await getOwnProfile(ctx.session.user.id);
+    if (!profile) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+    return profile;
+  }),
+
+  updateProfile: protectedProcedure
+    .input(userProfileUpdateSchema)
+    .mutation(({ ctx, input }) => updateProfile(ctx.session.user.id, input)),
+
+  byUsername: publicProcedure.input(userByUsernameSchema).query(async ({ input }) => {
+    const profile = await getPublicProfileByUsername(input.username);
+    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
+    return profile;
+  }),
+});

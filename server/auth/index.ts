@@ -1,0 +1,58 @@
+import NextAuth, { type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { userSignInSchema } from "@/lib/validations/user";
+import { env } from "../env.js";
+import { authenticate } from "../users/service";
+
+// Auth.js (next-auth v5) with email + password. Credentials sign-in requires JWT sessions; the token
+// carries only the writer's id and names, never the password hash.
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; username: string } & DefaultSession["user"];
+  }
+  interface User {
+    username?: string;
+  }
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: env.AUTH_SECRET,
+  // Self-hosted behind any proxy: trust the Host header (APP_URL pins the public URL where it matters).
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+      async authorize(raw) {
+        const parsed = userSignInSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await authenticate(parsed.data.email, parsed.data.password);
+        if (!user) return null;
+        return { id: user.id, email: user.email, name: user.displayName, username: user.username };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user, trigger, session }) {
+      if (user) {
+        token.sub = user.id;
+        token.username = user.username;
+      }
+      // The profile form calls `update({ name })` so the header shows the new display name at once.
+      if (trigger === "update" && typeof (session as { name?: unknown } | undefined)?.name === "string") {
+        token.name = (session as { name: string }).name;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.username = typeof token.username === "string" ? token.username : "";
+      return session;
+    },
+  },
+});

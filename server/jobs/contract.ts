@@ -1,0 +1,63 @@
+import { Redis, type RedisOptions } from "ioredis";
+import type { DefaultJobOptions } from "bullmq";
+import { z } from "zod";
+import { postStatuses, postVisibilities } from "@/lib/validations/post";
+
+// The job contract shared by the web (producer) and the worker (consumer). Payloads carry ids only:
+// the database row is the source of truth. No Next-only imports: the worker loads this file.
+
+export const POSTS_QUEUE = "posts";
+export const PROCESS_POST_JOB = "process-post";
+
+export const processPostPayloadSchema = z.object({
+  postId: z.uuid(),
+  version: z.number().int().positive(),
+});
+export type ProcessPostPayload = z.infer<typeof processPostPayloadSchema>;
+
+/** One job per post version: repeated enqueues of the same version collapse into the pending job. */
+export function processPostJobId({ postId, version }: ProcessPostPayload): string {
+  return `post-${postId}-v${version}`;
+}
+
+export const processPostJobOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  // Completed jobs are dropped at once so a later enqueue of the same id (publish, retry) is not
+  // swallowed by the dedupe; failed ones stay a week for inspection.
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+} satisfies DefaultJobOptions;
+
+/** What the worker and the web tell the writer's open pages when a post's state changes. */
+export const postStatusEventSchema = z.object({
+  postId: z.uuid(),
+  authorId: z.uuid(),
+  version: z.number().int().positive(),
+  status: z.enum(postStatuses),
+  visibility: z.enum(postVisibilities),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+export type PostStatusEvent = z.infer<typeof postStatusEventSchema>;
+
+export function postStatusChannel(prefix: string): string {
+  return `${prefix}:post-status`;
+}
+
+type RedisRole = "producer" | "worker" | "subscriber";
+
+/**
+ * The producer fails fast (no offline queue), so a save never hangs on a Redis outage; the worker's and
+ * the subscriber's connections wait and reconnect with backoff, as BullMQ requires for blocking clients.
+ */
+export function createRedis(url: string, role: RedisRole): Redis {
+  const common: RedisOptions = {
+    connectionName: `inkwell-${role}`,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  };
+  if (role === "producer") {
+    return new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  }
+  return new Redis(url, { ...common, maxRetriesPerRequest: null });
+}

@@ -1,0 +1,84 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { env } from "../env.js";
+import {
+  POSTS_QUEUE,
+  PROCESS_POST_JOB,
+  createRedis,
+  postStatusChannel,
+  processPostJobId,
+  processPostJobOptions,
+  type PostStatusEvent,
+  type ProcessPostPayload,
+} from "./contract";
+
+// The web side of the queue: enqueues `process-post` and announces status changes. Connections are
+// made on first use (never at import, so `next build` needs no Redis) and cached across hot reloads.
+
+type Producer = { redis: Redis; queue: Queue<ProcessPostPayload> };
+const globalForProducer = globalThis as unknown as { inkwellProducer?: Producer };
+
+function producer(): Producer {
+  if (!globalForProducer.inkwellProducer) {
+    const redis = createRedis(env.REDIS_URL, "producer");
+    // Errors surface on the commands that fail; without a listener ioredis would also print them all.
+    redis.on("error", () => {});
+    const queue = new Queue<ProcessPostPayload>(POSTS_QUEUE, {
+      connection: redis,
+      prefix: env.QUEUE_PREFIX,
+      defaultJobOptions: processPostJobOptions,
+    });
+    queue.on("error", () => {});
+    globalForProducer.inkwellProducer = { redis, queue };
+  }
+  return globalForProducer.inkwellProducer;
+}
+
+/** The producer fails fast instead of queueing commands offline; wait briefly for the first connect. */
+async function ready(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error("Redis is not reachable"));
+    }, 2_000);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+    };
+    redis.on("ready", onReady);
+  });
+}
+
+/**
+ * Enqueues processing of one post version. Idempotent: the job id is derived from post and version, so a
+ * pending job absorbs repeats. A failed job of the same id is removed first so a retry really runs.
+ */
+export async function enqueueProcessPost(payload: ProcessPostPayload): Promise<void> {
+  const { redis, queue } = producer();
+  await ready(redis);
+  const jobId = processPostJobId(payload);
+  const existing = await queue.getJob(jobId);
+  if (existing && (await existing.isFailed())) await existing.remove();
+  await queue.add(PROCESS_POST_JOB, payload, { jobId });
+}
+
+/** Tells the writer's open pages about a status change. Best effort: the page also refetches. */
+export async function announcePostStatus(event: PostStatusEvent): Promise<void> {
+  const { redis } = producer();
+  await ready(redis);
+  await redis.publish(postStatusChannel(env.QUEUE_PREFIX), JSON.stringify(event));
+}
+
+/** Closes the producer's connections (tests and scripts; the web server keeps them for its lifetime). */
+export async function closeProducer(): Promise<void> {
+  const current = globalForProducer.inkwellProducer;
+  if (!current) return;
+  globalForProducer.inkwellProducer = undefined;
+  await current.queue.close();
+  await current.redis.quit().catch(() => current.redis.disconnect());
+}

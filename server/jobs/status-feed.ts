@@ -1,0 +1,50 @@
+import { EventEmitter, on } from "node:events";
+import type { Redis } from "ioredis";
+import { env } from "../env.js";
+import { createRedis, postStatusChannel, postStatusEventSchema, type PostStatusEvent } from "./contract";
+
+// One Redis subscriber per web process fans status events out to every open subscription, instead of a
+// Redis connection per browser tab.
+
+type Feed = { redis: Redis; emitter: EventEmitter };
+const globalForFeed = globalThis as unknown as { inkwellStatusFeed?: Feed };
+
+function feed(): Feed {
+  if (!globalForFeed.inkwellStatusFeed) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0); // one listener per open page; there is no meaningful cap
+    const redis = createRedis(env.REDIS_URL, "subscriber");
+    redis.on("error", () => {}); // reconnects by itself; subscriptions are restored by ioredis
+    void redis.subscribe(postStatusChannel(env.QUEUE_PREFIX)).catch(() => {});
+    redis.on("message", (_channel: string, message: string) => {
+      const parsed = postStatusEventSchema.safeParse(safeJson(message));
+      if (parsed.success) emitter.emit(`author:${parsed.data.authorId}`, parsed.data);
+    });
+    globalForFeed.inkwellStatusFeed = { redis, emitter };
+  }
+  return globalForFeed.inkwellStatusFeed;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Status events for one author's posts, until `signal` aborts (the client went away). */
+export async function* postStatusEvents(authorId: string, signal: AbortSignal | undefined): AsyncGenerator<PostStatusEvent> {
+  const { emitter } = feed();
+  for await (const [event] of on(emitter, `author:${authorId}`, { signal })) {
+    yield event as PostStatusEvent;
+  }
+}
+
+export async function closeStatusFeed(): Promise<void> {
+  const current = globalForFeed.inkwellStatusFeed;
+  if (!current) return;
+  globalForFeed.inkwellStatusFeed = undefined;
+  current.emitter.removeAllListeners();
+  await current.redis.quit().catch(() => current.redis.disconnect());
+}

@@ -1,0 +1,69 @@
+import type { Root as HastRoot } from "hast";
+import readingTime from "reading-time";
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
+import rehypeStringify from "rehype-stringify";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+import { toString as hastToString } from "hast-util-to-string";
+
+// The one render pipeline: Markdown (CommonMark + GFM) → HTML → allowlist sanitizer. The worker renders
+// posts with it and `posts.preview` uses it too, so a preview is exactly what readers will get.
+// Free of Next-only imports so the worker can load it.
+
+/**
+ * GitHub's allowlist (hast-util-sanitize's default): no scripts, styles, event handlers, iframes or
+ * forms; links limited to http, https, mailto (and in-page anchors); ids and footnote names prefixed
+ * with `user-content-` so a post cannot clobber the page's DOM. We keep code's `language-*` classes.
+ */
+export const sanitizeSchema: SanitizeSchema = {
+  ...defaultSchema,
+  protocols: {
+    ...defaultSchema.protocols,
+    href: ["http", "https", "mailto"],
+    src: ["http", "https"],
+  },
+};
+
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  // Raw HTML in Markdown is dropped, not passed through: writers get Markdown, readers get safe HTML.
+  .use(remarkRehype, { allowDangerousHtml: false })
+  .use(rehypeSanitize, sanitizeSchema)
+  .use(rehypeStringify)
+  .freeze();
+
+export interface RenderedPost {
+  html: string;
+  /** Plain-text summary of the opening, at most EXCERPT_MAX characters. */
+  excerpt: string;
+  wordCount: number;
+  readingTimeMinutes: number;
+}
+
+export const EXCERPT_MAX = 240;
+
+/** Renders Markdown to sanitized HTML plus the numbers shown next to a post. Pure and synchronous. */
+export function renderMarkdown(markdown: string): RenderedPost {
+  const mdast = processor.parse(markdown);
+  const hast = processor.runSync(mdast) as HastRoot;
+  const html = processor.stringify(hast);
+  const text = hastToString(hast).replace(/\s+/g, " ").trim();
+  const stats = readingTime(text);
+  return {
+    html,
+    excerpt: makeExcerpt(text),
+    wordCount: stats.words,
+    // A non-empty post takes at least a minute to read; an empty one takes none.
+    readingTimeMinutes: stats.words === 0 ? 0 : Math.max(1, Math.ceil(stats.minutes)),
+  };
+}
+
+function makeExcerpt(text: string): string {
+  if (text.length <= EXCERPT_MAX) return text;
+  const cut = text.slice(0, EXCERPT_MAX - 1);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${(lastSpace > EXCERPT_MAX / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
+}

@@ -1,0 +1,37 @@
+// The Worker Service: its own Node process consuming `process-post` jobs from Redis.
+import { env } from "@/server/env.js";
+import { closeDb } from "@/server/db";
+import { closeProducer } from "@/server/jobs/producer";
+import { logger } from "@/server/logger";
+import { createPostWorker } from "./post-worker";
+
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+const postWorker = createPostWorker();
+logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX }, "worker started");
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ component: "worker", signal }, "shutting down: finishing jobs in hand");
+  // Hard limit: a stuck job must not keep the process alive forever; BullMQ re-runs it as stalled.
+  const timeout = setTimeout(() => {
+    logger.error({ component: "worker" }, "shutdown timed out");
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS);
+  timeout.unref();
+  try {
+    await postWorker.close(); // stop taking work, wait for the jobs in hand
+    await closeProducer(); // the sweep's and the announcements' connection
+    await closeDb();
+    logger.info({ component: "worker" }, "worker stopped");
+    process.exit(0);
+  } catch (err) {
+    logger.error({ component: "worker", err }, "shutdown failed");
+    process.exit(1);
+  }
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

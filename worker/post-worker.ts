@@ -1,0 +1,91 @@
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { env } from "@/server/env.js";
+import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, processPostPayloadSchema, type ProcessPostPayload } from "@/server/jobs/contract";
+import { enqueueProcessPost } from "@/server/jobs/producer";
+import { logger as rootLogger } from "@/server/logger";
+import { listPostsAwaitingProcessing } from "@/server/posts/service";
+import { processPost, recordFailure } from "./process-post";
+
+const logger = rootLogger.child({ component: "worker" });
+
+export interface PostWorkerOptions {
+  prefix?: string;
+  concurrency?: number;
+  /** How often to re-enqueue posts left `queued` (for instance saved while Redis was down). 0 disables. */
+  sweepIntervalMs?: number;
+  /** How long a post may sit in `queued` before the sweep enqueues it again. */
+  sweepAfterSeconds?: number;
+}
+
+export interface PostWorker {
+  worker: Worker<ProcessPostPayload>;
+  /** Stops taking jobs, waits for the ones in hand, closes its Redis connection. */
+  close(): Promise<void>;
+}
+
+function isFinalAttempt(job: Job, err: unknown): boolean {
+  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** The thin BullMQ processor: validate the payload, delegate, record failures, rethrow so BullMQ retries. */
+async function handle(job: Job<ProcessPostPayload>): Promise<string> {
+  if (job.name !== PROCESS_POST_JOB) throw new UnrecoverableError(`unknown job ${job.name}`);
+  const parsed = processPostPayloadSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
+  const log = logger.child({ jobId: job.id, postId: parsed.data.postId, version: parsed.data.version });
+  const started = performance.now();
+  try {
+    const outcome = await processPost(parsed.data);
+    log.info({ outcome, ms: Math.round(performance.now() - started) }, "process-post done");
+    return outcome;
+  } catch (err) {
+    const final = isFinalAttempt(job, err);
+    const reason = err instanceof Error ? err.message : String(err);
+    log.warn({ err, attempt: job.attemptsMade + 1, final }, "process-post failed");
+    await recordFailure(parsed.data, reason, final).catch((e: unknown) => log.error({ err: e }, "could not record the failure"));
+    throw err;
+  }
+}
+
+export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
+  const connection = createRedis(env.REDIS_URL, "worker");
+  connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
+  const worker = new Worker<ProcessPostPayload>(POSTS_QUEUE, handle, {
+    connection,
+    prefix: options.prefix ?? env.QUEUE_PREFIX,
+    concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
+    // A killed worker's job is picked up again after the lock expires (stalled-job recovery).
+    lockDuration: 30_000,
+    stalledInterval: 15_000,
+    maxStalledCount: 2,
+  });
+  worker.on("error", (err) => logger.error({ err }, "worker error"));
+  // A job that stalled too often fails without reaching the processor's catch: record it here.
+  worker.on("failed", (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1) || !processPostPayloadSchema.safeParse(job.data).success) return;
+    void recordFailure(job.data, err.message, true).catch(() => {});
+  });
+
+  const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
+  const sweepAfterSeconds = options.sweepAfterSeconds ?? 30;
+  const sweep = async () => {
+    try {
+      const waiting = await listPostsAwaitingProcessing(sweepAfterSeconds, 500);
+      for (const payload of waiting) await enqueueProcessPost(payload);
+      if (waiting.length > 0) logger.info({ count: waiting.length }, "re-enqueued posts left queued");
+    } catch (err) {
+      logger.warn({ err }, "sweep failed; will try again");
+    }
+  };
+  const timer = sweepIntervalMs > 0 ? setInterval(() => void sweep(), sweepIntervalMs) : undefined;
+  timer?.unref();
+
+  return {
+    worker,
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { announcePostStatus } from "@/server/jobs/producer";
+import type { ProcessPostPayload } from "@/server/jobs/contract";
+import { beginProcessing, completeProcessing, recordProcessingFailure } from "@/server/posts/processing";
+import type { PostRow } from "@/server/posts/schema";
+import { renderMarkdown } from "@/server/render";
+import { logger } from "@/server/logger";
+
+// What a `process-post` job does, as a plain function the BullMQ processor delegates to.
+
+export type ProcessOutcome = "processed" | "skipped" | "stale";
+
+type StatusFields = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
+
+/** Tells the writer's open pages; a Redis hiccup here must not fail the job (pages also refetch). */
+async function announce(row: StatusFields): Promise<void> {
+  await announcePostStatus({
+    postId: row.id,
+    authorId: row.authorId,
+    version: row.version,
+    status: row.status,
+    visibility: row.visibility,
+    error: row.error,
+    at: new Date().toISOString(),
+  }).catch((err: unknown) => logger.debug({ err, postId: row.id }, "status announcement skipped"));
+}
+
+/**
+ * Renders one post version and stores the result. Does nothing for a missing post, a version that is no
+ * longer current, or one already ready, so duplicate and late jobs are harmless.
+ */
+export async function processPost({ postId, version }: ProcessPostPayload): Promise<ProcessOutcome> {
+  const target = await beginProcessing(postId, version);
+  if (!target) return "skipped";
+  await announce({ ...target, status: "processing", error: null });
+
+  const rendered = renderMarkdown(target.markdown);
+  const row = await completeProcessing(postId, version, rendered);
+  if (!row) return "stale"; // edited meanwhile: the newer version's job does the work
+  await announce(row);
+  return "processed";
+}
+
+/** Stores why an attempt failed: `queued` with the reason while retries remain, `failed` after the last. */
+export async function recordFailure(payload: ProcessPostPayload, reason: string, final: boolean): Promise<void> {
+  const row = await recordProcessingFailure(payload.postId, payload.version, reason, final);
+  if (row) await announce(row);
+}
