@@ -178,8 +178,9 @@ export async function updatePost(authorId: string, input: z.output<typeof postUp
       const markdown = input.markdown ?? current.markdown;
       if (title === current.title && markdown === current.markdown) return { row: current, changed: false };
 
-      // The slug follows the title until the post is first published; after that its URL is public.
-      const slug = current.publishedAt === null && title !== current.title ? await freeSlug(tx, authorId, title, current.id) : current.slug;
+      // The slug follows the title while the post is a draft; once published its URL is public.
+      const slugFollowsTitle = current.visibility === "draft" && title !== current.title;
+      const slug = slugFollowsTitle ? await freeSlug(tx, authorId, title, current.id) : current.slug;
       const [updated] = await tx
         .update(posts)
         .set({ title, markdown, slug, version: current.version + 1, status: "queued", error: null, updatedAt: new Date(), queuedAt: new Date() })

@@ -14,11 +14,15 @@ import { toString as hastToString } from "hast-util-to-string";
 
 /**
  * GitHub's allowlist (hast-util-sanitize's default): no scripts, styles, event handlers, iframes or
- * forms; links limited to http, https, mailto (and in-page anchors); ids and footnote names prefixed
- * with `user-content-` so a post cannot clobber the page's DOM. We keep code's `language-*` classes.
+ * forms; links limited to http, https, mailto (and in-page anchors); ids prefixed with
+ * `user-content-` (by remark-rehype, see below) so a post cannot clobber the page's DOM. We keep code's `language-*` classes.
  */
 export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
+  // Raw HTML is dropped, so every id comes from remark-rehype, which already prefixes them (footnotes)
+  // and points its links at the prefixed ids; a second prefix here would break those links. (The one
+  // unprefixed id, `footnote-label`, is a constant of remark-rehype's, not something a writer chooses.)
+  clobberPrefix: "",
   protocols: {
     ...defaultSchema.protocols,
     href: ["http", "https", "mailto"],

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { createCaller } from "@/server/api/root";
+import type { Session } from "@/server/api/trpc";
+
+// Fixtures build real rows through the real procedures.
+
+export const anonymous = () => createCaller({ session: null, headers: new Headers() });
+
+export function callerFor(session: Session) {
+  return createCaller({ session, headers: new Headers() });
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+/** Registers a new writer through users.register and returns their session and caller. */
+export async function newWriter(name = "Writer") {
+  const tag = randomUUID().replaceAll("-", "").slice(0, 12);
+  const profile = await anonymous().users.register({
+    email: `${name.toLowerCase()}-${tag}@example.com`,
+    username: `${name.toLowerCase().slice(0, 10)}_${tag}`,
+    displayName: name,
+    password: PASSWORD,
+  });
+  const session: Session = {
+    user: { id: profile.id, email: profile.email, username: profile.username, name: profile.displayName },
+  };
+  return { profile, session, api: callerFor(session) };
+}
+
+/** Polls `read` until `done` holds; fails with the last value seen. Never asserts on elapsed time. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await read();
+  }
+  return last;
+}
+
+/** The TRPCError code a promise rejects with (fails the test if it resolves). */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+  throw new Error("expected the call to be refused, but it succeeded");
+}

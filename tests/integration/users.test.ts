@@ -1,0 +1,85 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { closeDb } from "@/server/db";
+import { closeProducer } from "@/server/jobs/producer";
+import { authenticate } from "@/server/users/service";
+import { PASSWORD, anonymous, errorCode, newWriter } from "./helpers";
+
+afterAll(async () => {
+  await closeProducer();
+  await closeDb();
+});
+
+describe("users.register", () => {
+  it("creates a writer and returns their own profile without the password hash", async () => {
+    const { profile } = await newWriter("Ann");
+    expect(profile).toMatchObject({ displayName: "Ann", bio: "" });
+    expect(profile.email).toMatch(/^ann-.*@example\.com$/);
+    expect(profile).not.toHaveProperty("passwordHash");
+  });
+
+  it("refuses a taken email or username with CONFLICT and says which", async () => {
+    const { profile } = await newWriter("Bea");
+    const byEmail = anonymous().users.register({ email: profile.email.toUpperCase(), username: "someone_else_1", displayName: "X", password: PASSWORD });
+    await expect(byEmail).rejects.toMatchObject({ code: "CONFLICT", message: "An account with that email already exists." });
+    const byName = anonymous().users.register({ email: "fresh@example.com", username: profile.username, displayName: "X", password: PASSWORD });
+    await expect(byName).rejects.toMatchObject({ code: "CONFLICT", message: "That username is taken." });
+  });
+
+  it("refuses invalid input with BAD_REQUEST and writes nothing", async () => {
+    const email = `invalid-case-${Date.now()}@example.com`;
+    expect(await errorCode(anonymous().users.register({ email, username: "ok_name", displayName: "X", password: "short" }))).toBe("BAD_REQUEST");
+    expect(await authenticate(email, "short")).toBeNull();
+    // The same email is still free: nothing was written by the refused call.
+    const created = await anonymous().users.register({ email, username: `ok_${Date.now()}`, displayName: "X", password: PASSWORD });
+    expect(created.email).toBe(email);
+  });
+});
+
+describe("authenticate", () => {
+  it("accepts the right password only, case-insensitively on the email", async () => {
+    const { profile } = await newWriter("Cy");
+    expect((await authenticate(profile.email.toUpperCase(), PASSWORD))?.id).toBe(profile.id);
+    expect(await authenticate(profile.email, "wrong password")).toBeNull();
+    expect(await authenticate("nobody@example.com", PASSWORD)).toBeNull();
+  });
+});
+
+describe("users.me", () => {
+  it("refuses anonymous calls with UNAUTHORIZED", async () => {
+    expect(await errorCode(anonymous().users.me())).toBe("UNAUTHORIZED");
+  });
+
+  it("returns the signed-in writer", async () => {
+    const { api, profile } = await newWriter("Dee");
+    expect(await api.users.me()).toEqual(profile);
+  });
+});
+
+describe("users.updateProfile", () => {
+  it("changes display name and bio", async () => {
+    const { api } = await newWriter("Eve");
+    const updated = await api.users.updateProfile({ displayName: "Eve Writes", bio: "Essays on gardens." });
+    expect(updated).toMatchObject({ displayName: "Eve Writes", bio: "Essays on gardens." });
+    expect(await api.users.me()).toMatchObject({ displayName: "Eve Writes", bio: "Essays on gardens." });
+  });
+
+  it("refuses anonymous calls, empty updates and over-long bios", async () => {
+    const { api } = await newWriter("Fay");
+    expect(await errorCode(anonymous().users.updateProfile({ bio: "x" }))).toBe("UNAUTHORIZED");
+    expect(await errorCode(api.users.updateProfile({}))).toBe("BAD_REQUEST");
+    expect(await errorCode(api.users.updateProfile({ bio: "x".repeat(501) }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("users.byUsername", () => {
+  it("returns public fields only", async () => {
+    const { profile } = await newWriter("Gus");
+    const found = await anonymous().users.byUsername({ username: profile.username.toUpperCase() });
+    expect(Object.keys(found).sort()).toEqual(["bio", "createdAt", "displayName", "id", "username"]);
+    expect(found.username).toBe(profile.username);
+  });
+
+  it("answers NOT_FOUND for an unknown writer", async () => {
+    expect(await errorCode(anonymous().users.byUsername({ username: "no_such_writer" }))).toBe("NOT_FOUND");
+  });
+});

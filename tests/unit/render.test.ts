@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { EXCERPT_MAX, renderMarkdown } from "@/server/render";
+
+describe("renderMarkdown", () => {
+  it("renders CommonMark headings, emphasis and lists", () => {
+    const { html } = renderMarkdown("## Title\n\nSome **bold** and _italic_ text.\n\n- one\n- two\n");
+    expect(html).toContain("<h2>Title</h2>");
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).toContain("<em>italic</em>");
+    expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
+  });
+
+  it("renders GFM tables, strikethrough, task lists and autolinks", () => {
+    const { html } = renderMarkdown(
+      "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~\n\n- [x] done\n- [ ] todo\n\nSee www.example.com\n",
+    );
+    expect(html).toContain("<table>");
+    expect(html).toContain("<td>2</td>");
+    expect(html).toContain("<del>gone</del>");
+    expect(html).toContain('<input type="checkbox" checked disabled>');
+    expect(html).toContain('<a href="http://www.example.com">www.example.com</a>');
+  });
+
+  it("keeps fenced code with its language class and escapes its content", () => {
+    const { html } = renderMarkdown("```ts\nconst a = 1 < 2;\n```\n");
+    expect(html).toContain('<pre><code class="language-ts">const a = 1 &#x3C; 2;');
+  });
+
+  it("removes script tags, event handlers and raw HTML", () => {
+    const { html } = renderMarkdown(
+      '<script>alert(1)</script>\n\n<img src="x" onerror="alert(1)">\n\n<div onclick="alert(1)">hi</div>\n',
+    );
+    expect(html).not.toMatch(/<script|onerror|onclick|<div/i);
+  });
+
+  it("drops javascript: and data: links but keeps http, https and mailto", () => {
+    const { html } = renderMarkdown(
+      "[a](javascript:alert(1)) [b](data:text/html,x) [c](https://ok.example) [d](mailto:me@example.com) ![e](javascript:alert(1))",
+    );
+    expect(html).not.toMatch(/javascript:|data:text/i);
+    expect(html).toContain('href="https://ok.example"');
+    expect(html).toContain('href="mailto:me@example.com"');
+    expect(html).toContain('<img alt="e">'); // the image stays as its alt text, without the source
+  });
+
+  it("prefixes element ids so a post cannot clobber the page's DOM", () => {
+    const { html } = renderMarkdown("A note[^main].\n\n[^main]: The note.\n");
+    expect(html).toContain('<li id="user-content-fn-main">');
+    expect(html).toContain('href="#user-content-fn-main"'); // in-page links still reach their target
+    expect(html).not.toMatch(/id="fn-main"|user-content-user-content/);
+  });
+
+  it("is stable: the same input renders to the same output", () => {
+    const source = "# Stable\n\nText with `code` and a [link](https://example.com).";
+    expect(renderMarkdown(source)).toEqual(renderMarkdown(source));
+  });
+
+  it("counts words and rounds reading time up to whole minutes", () => {
+    const words = Array.from({ length: 460 }, (_, i) => `word${i}`).join(" ");
+    const result = renderMarkdown(words);
+    expect(result.wordCount).toBe(460);
+    expect(result.readingTimeMinutes).toBe(3); // reading-time's 200 wpm: 2.3 minutes, rounded up
+    expect(renderMarkdown("").readingTimeMinutes).toBe(0);
+    expect(renderMarkdown("one").readingTimeMinutes).toBe(1);
+  });
+
+  it("makes a plain-text excerpt cut at a word boundary", () => {
+    const long = `**Bold** start ${"lorem ipsum ".repeat(60)}`;
+    const { excerpt } = renderMarkdown(long);
+    expect(excerpt.startsWith("Bold start lorem")).toBe(true);
+    expect(excerpt.length).toBeLessThanOrEqual(EXCERPT_MAX);
+    expect(excerpt.endsWith("…")).toBe(true);
+    expect(excerpt).not.toMatch(/<|\*\*/);
+  });
+});
