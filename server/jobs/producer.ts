@@ -74,6 +74,14 @@ export async function announcePostStatus(event: PostStatusEvent): Promise<void> 
   await redis.publish(postStatusChannel(env.QUEUE_PREFIX), JSON.stringify(event));
 }
 
+/** Queue depths for the health check; throws when Redis does not answer. */
+export async function queueDepths(): Promise<{ waiting: number; active: number; delayed: number; failed: number }> {
+  const { redis, queue } = producer();
+  await ready(redis);
+  const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed");
+  return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+}
+
 /** Closes the producer's connections (tests and scripts; the web server keeps them for its lifetime). */
 export async function closeProducer(): Promise<void> {
   const current = globalForProducer.inkwellProducer;
