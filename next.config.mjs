@@ -7,6 +7,20 @@ const nextConfig = {
   poweredByHeader: false,
   // Native or worker-thread packages stay out of the server bundle and load from node_modules.
   serverExternalPackages: ["@node-rs/argon2", "bullmq", "ioredis", "postgres"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          // No framing (clickjacking), no plugins, no <base> hijack, forms post only to us.
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import type { Root as HastRoot } from "hast";
 import readingTime from "reading-time";
+import rehypeExternalLinks from "rehype-external-links";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import rehypeStringify from "rehype-stringify";
 import remarkGfm from "remark-gfm";
@@ -36,6 +37,9 @@ const processor = unified()
   // Raw HTML in Markdown is dropped, not passed through: writers get Markdown, readers get safe HTML.
   .use(remarkRehype, { allowDangerousHtml: false })
   .use(rehypeSanitize, sanitizeSchema)
+  // After sanitizing, so the allowlist cannot strip it: readers' browsers give the target no handle on
+  // the page, and search engines no endorsement of links a writer added.
+  .use(rehypeExternalLinks, { rel: ["noopener", "noreferrer", "nofollow", "ugc"], protocols: ["http", "https", "mailto"] })
   .use(rehypeStringify)
   .freeze();
 

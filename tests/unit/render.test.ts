@@ -18,7 +18,7 @@ describe("renderMarkdown", () => {
     expect(html).toContain("<td>2</td>");
     expect(html).toContain("<del>gone</del>");
     expect(html).toContain('<input type="checkbox" checked disabled>');
-    expect(html).toContain('<a href="http://www.example.com">www.example.com</a>');
+    expect(html).toContain('<a href="http://www.example.com" rel="noopener noreferrer nofollow ugc">www.example.com</a>');
   });
 
   it("keeps fenced code with its language class and escapes its content", () => {
@@ -38,7 +38,7 @@ describe("renderMarkdown", () => {
       "[a](javascript:alert(1)) [b](data:text/html,x) [c](https://ok.example) [d](mailto:me@example.com) ![e](javascript:alert(1))",
     );
     expect(html).not.toMatch(/javascript:|data:text/i);
-    expect(html).toContain('href="https://ok.example"');
+    expect(html).toContain('<a href="https://ok.example" rel="noopener noreferrer nofollow ugc">c</a>');
     expect(html).toContain('href="mailto:me@example.com"');
     expect(html).toContain('<img alt="e">'); // the image stays as its alt text, without the source
   });

@@ -3,10 +3,25 @@ import type { NextRequest } from "next/server";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { getSession } from "@/server/auth/session";
+import { env } from "@/server/env.js";
 import { logger } from "@/server/logger";
 
-const handler = (req: NextRequest) =>
-  fetchRequestHandler({
+/**
+ * Mutations from a browser must come from the app's own pages: a cross-site form or fetch carries a
+ * foreign Origin. Clients that send no Origin (server-side callers, curl) are not browsers and carry no
+ * cookies by accident.
+ */
+function isForeignOrigin(req: NextRequest): boolean {
+  const origin = req.headers.get("origin");
+  if (req.method !== "POST" || !origin) return false;
+  return origin !== new URL(env.APP_URL).origin && origin !== req.nextUrl.origin;
+}
+
+const handler = async (req: NextRequest) => {
+  if (isForeignOrigin(req)) {
+    return Response.json({ error: { message: "Cross-site requests are not allowed." } }, { status: 403 });
+  }
+  return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
@@ -15,5 +30,6 @@ const handler = (req: NextRequest) =>
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
     },
   });
+};
 
 export { handler as GET, handler as POST };
