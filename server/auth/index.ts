@@ -1,8 +1,17 @@
-import NextAuth, { type DefaultSession } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { userSignInSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
+import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
 import { authenticate } from "../users/service";
+
+/** Reaches the sign-in form as `code`: "rate_limited:<seconds>". */
+class RateLimitedSignIn extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `rate_limited:${retryAfterSeconds}`;
+  }
+}
 
 // Auth.js (next-auth v5) with email + password. Credentials sign-in requires JWT sessions; the token
 // carries only the writer's id and names, never the password hash.
@@ -28,10 +37,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = userSignInSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await authenticate(parsed.data.email, parsed.data.password);
+        const { email, password } = parsed.data;
+        try {
+          await limitSignInAttempt(clientIp(request.headers), email);
+        } catch (err) {
+          if (err instanceof RateLimitedError) throw new RateLimitedSignIn(err.retryAfterSeconds);
+          throw err;
+        }
+        const user = await authenticate(email, password);
+        await recordSignInResult(email, user !== null);
         if (!user) return null;
         return { id: user.id, email: user.email, name: user.displayName, username: user.username };
       },

@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeDb } from "@/server/db";
-import { closeProducer } from "@/server/jobs/producer";
 import { checkHealth } from "@/server/health";
+import { closeConnections } from "./helpers";
 
 afterAll(async () => {
-  await closeProducer();
-  await closeDb();
+  await closeConnections();
 });
 
 describe("checkHealth", () => {

@@ -1,10 +1,23 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { createCaller } from "@/server/api/root";
 import type { Session } from "@/server/api/trpc";
+import { closeDb } from "@/server/db";
+import { closeProducer } from "@/server/jobs/producer";
+import { closeStatusFeed } from "@/server/jobs/status-feed";
+import { closeRateLimits } from "@/server/security/rate-limit";
 
 // Fixtures build real rows through the real procedures.
 
-export const anonymous = () => createCaller({ session: null, headers: new Headers() });
+/** A client address of its own for each caller, so per-address rate limits never couple tests. */
+export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+export const anonymous = (ip = randomIp()) => createCaller({ session: null, headers: new Headers({ "x-forwarded-for": ip }) });
+
+/** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
+export async function closeConnections(): Promise<void> {
+  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer()]);
+  await closeDb();
+}
 
 export function callerFor(session: Session) {
   return createCaller({ session, headers: new Headers() });

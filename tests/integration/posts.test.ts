@@ -1,11 +1,10 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb } from "@/server/db";
 import { env } from "@/server/env.js";
 import { POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
-import { closeProducer, enqueueProcessPost } from "@/server/jobs/producer";
+import { enqueueProcessPost } from "@/server/jobs/producer";
 import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
-import { anonymous, errorCode, newWriter } from "./helpers";
+import { anonymous, closeConnections, errorCode, newWriter } from "./helpers";
 
 // No worker runs in this file: jobs stay in the queue, where the tests can see them.
 const redis = createRedis(env.REDIS_URL, "worker");
@@ -18,8 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue.close();
   await redis.quit();
-  await closeProducer();
-  await closeDb();
+  await closeConnections();
 });
 
 const draft = { title: "A Walk in the Park", markdown: "Trees and **light**." };

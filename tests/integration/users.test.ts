@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeDb } from "@/server/db";
-import { closeProducer } from "@/server/jobs/producer";
 import { authenticate } from "@/server/users/service";
-import { PASSWORD, anonymous, errorCode, newWriter } from "./helpers";
+import { RateLimitedError, limitSignInAttempt, recordSignInResult } from "@/server/security/rate-limit";
+import { PASSWORD, anonymous, closeConnections, errorCode, newWriter, randomIp } from "./helpers";
 
 afterAll(async () => {
-  await closeProducer();
-  await closeDb();
+  await closeConnections();
 });
 
 describe("users.register", () => {
@@ -81,5 +79,26 @@ describe("users.byUsername", () => {
 
   it("answers NOT_FOUND for an unknown writer", async () => {
     expect(await errorCode(anonymous().users.byUsername({ username: "no_such_writer" }))).toBe("NOT_FOUND");
+  });
+});
+
+describe("rate limits", () => {
+  it("refuses sign-ups past the per-address limit with TOO_MANY_REQUESTS and a wait time", async () => {
+    const ip = randomIp();
+    const attempt = (n: number) =>
+      anonymous(ip).users.register({ email: `burst-${n}-${ip}@example.com`, username: `burst_${n}_${ip.replaceAll(".", "_")}`, displayName: "B", password: PASSWORD });
+    for (let n = 0; n < 20; n++) await attempt(n);
+    await expect(attempt(20)).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/) });
+    // Another address is not affected.
+    expect((await anonymous().users.register({ email: `other-${Date.now()}@example.com`, username: `other_${Date.now()}`, displayName: "O", password: PASSWORD })).displayName).toBe("O");
+  });
+
+  it("locks an account after repeated wrong passwords, whatever the address", async () => {
+    const { profile } = await newWriter("Hal");
+    for (let n = 0; n < 10; n++) {
+      await limitSignInAttempt(randomIp(), profile.email);
+      await recordSignInResult(profile.email, false);
+    }
+    await expect(limitSignInAttempt(randomIp(), profile.email)).rejects.toBeInstanceOf(RateLimitedError);
   });
 });

@@ -1,13 +1,11 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { closeDb } from "@/server/db";
 import { env } from "@/server/env.js";
 import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, type PostStatusEvent } from "@/server/jobs/contract";
-import { closeProducer } from "@/server/jobs/producer";
-import { closeStatusFeed, postStatusEvents } from "@/server/jobs/status-feed";
+import { postStatusEvents } from "@/server/jobs/status-feed";
 import { createPostWorker, type PostWorker } from "@/worker/post-worker";
 import { processPost } from "@/worker/process-post";
-import { anonymous, eventually, newWriter } from "./helpers";
+import { anonymous, closeConnections, eventually, newWriter } from "./helpers";
 
 // The renderer is real, except that a marker makes it throw: the only way to drive the failure path
 // on demand. The database and the queue are real.
@@ -35,9 +33,7 @@ afterAll(async () => {
   await worker.close();
   await queue.close();
   await redis.quit();
-  await closeStatusFeed();
-  await closeProducer();
-  await closeDb();
+  await closeConnections();
 });
 
 describe("the worker processing process-post", () => {

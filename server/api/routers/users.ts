@@ -1,10 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { userByUsernameSchema, userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
+import { limitRegistration } from "../../security/rate-limit";
 import { getOwnProfile, getPublicProfileByUsername, registerUser, updateProfile } from "../../users/service";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 export const usersRouter = createTRPCRouter({
-  register: publicProcedure.input(userRegisterSchema).mutation(({ input }) => registerUser(input)),
+  register: publicProcedure.input(userRegisterSchema).mutation(async ({ ctx, input }) => {
+    await limitRegistration(ctx.headers);
+    return registerUser(input);
+  }),
 
   me: protectedProcedure.query(async ({ ctx }) => {
     const profile = await getOwnProfile(ctx.session.user.id);
