@@ -102,3 +102,13 @@ describe("rate limits", () => {
     await expect(limitSignInAttempt(randomIp(), profile.email)).rejects.toBeInstanceOf(RateLimitedError);
   });
 });
+
+describe("common passwords", () => {
+  it("refuses a password from the common-password list, naming the password field", async () => {
+    const call = anonymous().users.register({ email: `common-${Date.now()}@example.com`, username: `common_${Date.now()}`, displayName: "C", password: "Password1" });
+    await expect(call).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { issues: [expect.objectContaining({ path: ["password"], message: expect.stringContaining("most common") })] },
+    });
+  });
+});
