@@ -29,6 +29,12 @@ export const envSchema = z.object({
   // BullMQ key prefix. The braces are a Redis Cluster hash tag: all queue keys land in one slot.
   QUEUE_PREFIX: z.string().min(1).default("{inkwell}"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Benchmark-only: process posts inside the save request instead of the worker, to measure what the
+  // asynchronous design saves. Never set it in production.
+  BENCH_INLINE_PROCESSING: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -4,7 +4,7 @@ import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, processPostPayloadSchema, t
 import { enqueueProcessPost } from "@/server/jobs/producer";
 import { logger as rootLogger } from "@/server/logger";
 import { listPostsAwaitingProcessing } from "@/server/posts/service";
-import { processPost, recordFailure } from "./process-post";
+import { processPost, recordFailure } from "@/server/posts/process-post";
 
 const logger = rootLogger.child({ component: "worker" });
 

@@ -4,8 +4,10 @@ import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
 import { announcePostStatus, enqueueProcessPost } from "../jobs/producer";
+import { env } from "../env.js";
 import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
+import { processPost } from "./process-post";
 import { posts, type PostRow } from "./schema";
 import { firstFreeSlug, slugForTitle } from "./slug";
 
@@ -91,6 +93,10 @@ const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Post not fou
  * outage must not lose the save: the row stays `queued` and the worker's sweep enqueues it later.
  */
 async function dispatch(row: PostRow): Promise<void> {
+  if (env.BENCH_INLINE_PROCESSING) {
+    await processPost({ postId: row.id, version: row.version });
+    return;
+  }
   try {
     await enqueueProcessPost({ postId: row.id, version: row.version });
   } catch (err) {

@@ -4,7 +4,7 @@ import { env } from "@/server/env.js";
 import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, type PostStatusEvent } from "@/server/jobs/contract";
 import { postStatusEvents } from "@/server/jobs/status-feed";
 import { createPostWorker, type PostWorker } from "@/worker/post-worker";
-import { processPost } from "@/worker/process-post";
+import { processPost } from "@/server/posts/process-post";
 import { anonymous, closeConnections, eventually, newWriter } from "./helpers";
 
 // The renderer is real, except that a marker makes it throw: the only way to drive the failure path

@@ -1,11 +1,11 @@
-import { announcePostStatus } from "@/server/jobs/producer";
-import type { ProcessPostPayload } from "@/server/jobs/contract";
-import { beginProcessing, completeProcessing, recordProcessingFailure } from "@/server/posts/processing";
-import type { PostRow } from "@/server/posts/schema";
-import { renderMarkdown } from "@/server/render";
-import { logger } from "@/server/logger";
+import type { ProcessPostPayload } from "../jobs/contract";
+import { announcePostStatus } from "../jobs/producer";
+import { logger } from "../logger";
+import { renderMarkdown } from "../render";
+import { beginProcessing, completeProcessing, recordProcessingFailure } from "./processing";
+import type { PostRow } from "./schema";
 
-// What a `process-post` job does, as a plain function the BullMQ processor delegates to.
+// What a `process-post` job does, as a plain function: the worker's BullMQ processor delegates to it.
 
 export type ProcessOutcome = "processed" | "skipped" | "stale";
 
