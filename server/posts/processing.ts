@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { RenderedPost } from "../render";
 import { db } from "../db";
-import { posts, type PostRow } from "./schema";
+import { posts, revisions, type PostRow } from "./schema";
 
 // The worker's writes to the posts schema. They live in the posts module, which owns the table; each is
 // one statement or one transaction, and each checks the version so a late or duplicate job never
@@ -37,6 +37,7 @@ export async function completeProcessing(postId: string, version: number, render
     const [current] = await tx.select().from(posts).where(eq(posts.id, postId)).for("update");
     if (!current || current.version !== version) return null;
     const published = current.visibility === "published";
+    const excerpt = current.excerptOverride ?? rendered.excerpt;
     const [row] = await tx
       .update(posts)
       .set({
@@ -44,14 +45,15 @@ export async function completeProcessing(postId: string, version: number, render
         error: null,
         processedVersion: version,
         html: rendered.html,
-        excerpt: rendered.excerpt,
+        excerpt,
         wordCount: rendered.wordCount,
         readingTimeMinutes: rendered.readingTimeMinutes,
         ...(published && {
           publishedVersion: version,
           publishedTitle: current.title,
           publishedHtml: rendered.html,
-          publishedExcerpt: rendered.excerpt,
+          publishedExcerpt: excerpt,
+          publishedText: rendered.text,
           publishedWordCount: rendered.wordCount,
           publishedReadingTimeMinutes: rendered.readingTimeMinutes,
           publishedAt: current.publishedAt ?? new Date(),
@@ -59,6 +61,13 @@ export async function completeProcessing(postId: string, version: number, render
       })
       .where(eq(posts.id, postId))
       .returning();
+    if (published) {
+      // Each published version is kept as a revision; a re-run of the same version adds nothing.
+      await tx
+        .insert(revisions)
+        .values({ postId, version, title: current.title, markdown: current.markdown, html: rendered.html })
+        .onConflictDoNothing();
+    }
     return row ?? null;
   });
 }

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /** The Post Service owns the `posts` Postgres schema. */
 export const postsSchema = pgSchema("posts");
@@ -19,6 +21,14 @@ export const posts = postsSchema.table(
     title: text("title").notNull(),
     slug: text("slug").notNull(),
     markdown: text("markdown").notNull(),
+    /** Up to five normalised tags (lower-case, hyphenated). */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    coverImageUrl: text("cover_image_url"),
+    canonicalUrl: text("canonical_url"),
+    /** The writer's own excerpt; when null the worker's computed one is shown. */
+    excerptOverride: text("excerpt_override"),
+    /** When a `scheduled` post is to be published. */
+    scheduledAt: timestamp("scheduled_at", { withTimezone: true }),
     // Incremented by every edit; jobs carry the version they were enqueued for.
     version: integer("version").notNull().default(1),
     visibility: postVisibility("visibility").notNull().default("draft"),
@@ -42,6 +52,12 @@ export const posts = postsSchema.table(
     publishedExcerpt: text("published_excerpt"),
     publishedWordCount: integer("published_word_count"),
     publishedReadingTimeMinutes: integer("published_reading_time_minutes"),
+    /** Plain text of the published version, written by the worker; feeds the search index below. */
+    publishedText: text("published_text"),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      (): ReturnType<typeof sql> =>
+        sql`setweight(to_tsvector('english', coalesce(published_title, '')), 'A') || setweight(to_tsvector('english', coalesce(published_text, '')), 'B')`,
+    ),
     publishedAt: timestamp("published_at", { withTimezone: true }),
 
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -51,10 +67,47 @@ export const posts = postsSchema.table(
     uniqueIndex("posts_author_slug_key").on(t.authorId, t.slug),
     index("posts_author_updated_idx").on(t.authorId, t.updatedAt.desc(), t.id),
     index("posts_public_feed_idx").on(t.publishedAt.desc(), t.id).where(sql`${t.publishedHtml} is not null`),
+    index("posts_search_idx").using("gin", t.searchVector),
+    index("posts_tags_idx").using("gin", t.tags),
+    index("posts_scheduled_idx").on(t.scheduledAt).where(sql`${t.visibility} = 'scheduled'`),
     index("posts_queued_idx").on(t.queuedAt).where(sql`${t.status} = 'queued'`),
     check("posts_version_positive", sql`${t.version} > 0`),
+    check("posts_tags_max", sql`cardinality(${t.tags}) <= 5`),
   ],
 );
+
+/** Every published version, kept so the writer can view, compare and restore it. */
+export const revisions = postsSchema.table(
+  "revisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    postId: uuid("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    markdown: text("markdown").notNull(),
+    html: text("html").notNull(),
+    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("revisions_post_version_key").on(t.postId, t.version)],
+);
+
+/** Old slugs of published posts, so their URLs keep working (301 to the current slug). */
+export const slugRedirects = postsSchema.table(
+  "slug_redirects",
+  {
+    authorId: uuid("author_id").notNull(),
+    slug: text("slug").notNull(),
+    postId: uuid("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("slug_redirects_author_slug_key").on(t.authorId, t.slug)],
+);
+
+export type RevisionRow = typeof revisions.$inferSelect;
 
 export type PostRow = typeof posts.$inferSelect;
 export type PostVisibility = (typeof postVisibility.enumValues)[number];

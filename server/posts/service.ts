@@ -289,6 +289,7 @@ export async function unpublishPost(authorId: string, id: string): Promise<OwnPo
       publishedExcerpt: null,
       publishedWordCount: null,
       publishedReadingTimeMinutes: null,
+      publishedText: null,
       publishedAt: null,
     })
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))

@@ -45,6 +45,8 @@ const processor = unified()
 
 export interface RenderedPost {
   html: string;
+  /** The post as plain text (search index, word count). */
+  text: string;
   /** Plain-text summary of the opening, at most EXCERPT_MAX characters. */
   excerpt: string;
   wordCount: number;
@@ -62,6 +64,7 @@ export function renderMarkdown(markdown: string): RenderedPost {
   const stats = readingTime(text);
   return {
     html,
+    text,
     excerpt: makeExcerpt(text),
     wordCount: stats.words,
     // A non-empty post takes at least a minute to read; an empty one takes none.

@@ -1,4 +1,4 @@
-import { pgSchema, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgSchema, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** The User Service owns the `users` Postgres schema; no other module reads these tables. */
 export const usersSchema = pgSchema("users");
@@ -13,6 +13,8 @@ export const users = usersSchema.table(
     displayName: text("display_name").notNull(),
     bio: text("bio").notNull().default(""),
     passwordHash: text("password_hash").notNull(),
+    /** Bumped to end every session at once (password change, "sign out everywhere"); sessions carry it. */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
