@@ -3,6 +3,9 @@ import { env } from "@/server/env.js";
 import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, processPostPayloadSchema, type ProcessPostPayload } from "@/server/jobs/contract";
 import { enqueueProcessPost } from "@/server/jobs/producer";
 import { logger as rootLogger } from "@/server/logger";
+import { removeHeartbeat, workerId, writeHeartbeat } from "@/server/jobs/heartbeat";
+import { requestContext } from "@/server/request-context";
+import { jobDuration, jobOutcomes, workerRegistry } from "./metrics";
 import { listPostsAwaitingProcessing } from "@/server/posts/service";
 import { processPost, recordFailure } from "@/server/posts/process-post";
 
@@ -15,6 +18,8 @@ export interface PostWorkerOptions {
   sweepIntervalMs?: number;
   /** How long a post may sit in `queued` before the sweep enqueues it again. */
   sweepAfterSeconds?: number;
+  /** How often to announce this worker (and its metrics) in Redis. */
+  heartbeatIntervalMs?: number;
 }
 
 export interface PostWorker {
@@ -29,16 +34,26 @@ function isFinalAttempt(job: Job, err: unknown): boolean {
 
 /** The thin BullMQ processor: validate the payload, delegate, record failures, rethrow so BullMQ retries. */
 async function handle(job: Job<ProcessPostPayload>): Promise<string> {
+  // Log lines of this job carry the request id of the API call that enqueued it.
+  const context = { requestId: job.data.requestId ?? `job-${job.id}`, jobId: job.id };
+  return requestContext.run(context, () => processJob(job));
+}
+
+async function processJob(job: Job<ProcessPostPayload>): Promise<string> {
   if (job.name !== PROCESS_POST_JOB) throw new UnrecoverableError(`unknown job ${job.name}`);
   const parsed = processPostPayloadSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
-  const log = logger.child({ jobId: job.id, postId: parsed.data.postId, version: parsed.data.version });
-  const started = performance.now();
+  const log = logger.child({ postId: parsed.data.postId, version: parsed.data.version });
+  const stopTimer = jobDuration.startTimer();
   try {
     const outcome = await processPost(parsed.data);
-    log.info({ outcome, ms: Math.round(performance.now() - started) }, "process-post done");
+    const seconds = stopTimer({ outcome });
+    jobOutcomes.inc({ outcome });
+    log.info({ outcome, ms: Math.round(seconds * 1000) }, "process-post done");
     return outcome;
   } catch (err) {
+    stopTimer({ outcome: "failed" });
+    jobOutcomes.inc({ outcome: "failed" });
     const final = isFinalAttempt(job, err);
     const reason = err instanceof Error ? err.message : String(err);
     log.warn({ err, attempt: job.attemptsMade + 1, final }, "process-post failed");
@@ -54,6 +69,8 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
     connection,
     prefix: options.prefix ?? env.QUEUE_PREFIX,
     concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
+    // Per-minute completed/failed counts kept by BullMQ itself (queue.getMetrics), for Bull Board.
+    metrics: { maxDataPoints: 60 * 24 },
     // A killed worker's job is picked up again after the lock expires (stalled-job recovery).
     lockDuration: 30_000,
     stalledInterval: 15_000,
@@ -80,11 +97,27 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   const timer = sweepIntervalMs > 0 ? setInterval(() => void sweep(), sweepIntervalMs) : undefined;
   timer?.unref();
 
+  const prefix = options.prefix ?? env.QUEUE_PREFIX;
+  const concurrency = options.concurrency ?? env.WORKER_CONCURRENCY;
+  const id = workerId();
+  const beat = async () => {
+    try {
+      await writeHeartbeat(connection, prefix, { id, at: new Date().toISOString(), concurrency, metrics: await workerRegistry.getMetricsAsJSON() });
+    } catch (err) {
+      logger.debug({ err }, "heartbeat skipped");
+    }
+  };
+  void beat();
+  const heartbeat = setInterval(() => void beat(), options.heartbeatIntervalMs ?? 10_000);
+  heartbeat.unref();
+
   return {
     worker,
     async close() {
       if (timer) clearInterval(timer);
+      clearInterval(heartbeat);
       await worker.close();
+      await removeHeartbeat(connection, prefix, id).catch(() => {});
       await connection.quit().catch(() => connection.disconnect());
     },
   };

@@ -12,11 +12,13 @@ export const PROCESS_POST_JOB = "process-post";
 export const processPostPayloadSchema = z.object({
   postId: z.uuid(),
   version: z.number().int().positive(),
+  /** The API request that enqueued the job, so its log lines and the worker's can be joined. */
+  requestId: z.string().max(64).optional(),
 });
 export type ProcessPostPayload = z.infer<typeof processPostPayloadSchema>;
 
 /** One job per post version: repeated enqueues of the same version collapse into the pending job. */
-export function processPostJobId({ postId, version }: ProcessPostPayload): string {
+export function processPostJobId({ postId, version }: Pick<ProcessPostPayload, "postId" | "version">): string {
   return `post-${postId}-v${version}`;
 }
 

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "../env.js";
+import { currentRequestId } from "../request-context";
 import {
   POSTS_QUEUE,
   PROCESS_POST_JOB,
@@ -64,7 +65,7 @@ export async function enqueueProcessPost(payload: ProcessPostPayload): Promise<v
   const jobId = processPostJobId(payload);
   const existing = await queue.getJob(jobId);
   if (existing && (await existing.isFailed())) await existing.remove();
-  await queue.add(PROCESS_POST_JOB, payload, { jobId });
+  await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });
 }
 
 /** Tells the writer's open pages about a status change. Best effort: the page also refetches. */
@@ -72,6 +73,13 @@ export async function announcePostStatus(event: PostStatusEvent): Promise<void> 
   const { redis } = producer();
   await ready(redis);
   await redis.publish(postStatusChannel(env.QUEUE_PREFIX), JSON.stringify(event));
+}
+
+/** The producer's Redis connection, connected (health and metrics read through it). */
+export async function producerRedis(): Promise<Redis> {
+  const { redis } = producer();
+  await ready(redis);
+  return redis;
 }
 
 /** Queue depths for the health check; throws when Redis does not answer. */

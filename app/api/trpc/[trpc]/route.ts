@@ -5,6 +5,8 @@ import { createTRPCContext } from "@/server/api/trpc";
 import { getSession } from "@/server/auth/session";
 import { env } from "@/server/env.js";
 import { logger } from "@/server/logger";
+import { startHttpTimer } from "@/server/metrics";
+import { requestContext, requestIdFrom } from "@/server/request-context";
 
 /**
  * Mutations from a browser must come from the app's own pages: a cross-site form or fetch carries a
@@ -21,15 +23,22 @@ const handler = async (req: NextRequest) => {
   if (isForeignOrigin(req)) {
     return Response.json({ error: { message: "Cross-site requests are not allowed." } }, { status: 403 });
   }
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: async () => createTRPCContext({ session: await getSession(), headers: req.headers }),
-    onError({ path, error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
-    },
-  });
+  const requestId = requestIdFrom(req.headers);
+  const stopTimer = startHttpTimer("/api/trpc", req.method);
+  const response = await requestContext.run({ requestId }, () =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req,
+      router: appRouter,
+      createContext: async () => createTRPCContext({ session: await getSession(), headers: req.headers }),
+      onError({ path, error }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
+      },
+    }),
+  );
+  response.headers.set("x-request-id", requestId);
+  stopTimer(response.status);
+  return response;
 };
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,21 @@
+import { Counter, Histogram, Registry } from "prom-client";
+
+// The worker's own metrics. They reach Prometheus through the web's /api/metrics (see heartbeat.ts),
+// so operators scrape one endpoint however many worker processes run.
+
+export const workerRegistry = new Registry();
+
+export const jobDuration = new Histogram({
+  name: "inkwell_job_duration_seconds",
+  help: "Time to run one process-post job, by outcome.",
+  labelNames: ["outcome"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [workerRegistry],
+});
+
+export const jobOutcomes = new Counter({
+  name: "inkwell_jobs_total",
+  help: "process-post jobs run, by outcome (processed, skipped, stale, failed).",
+  labelNames: ["outcome"] as const,
+  registers: [workerRegistry],
+});
