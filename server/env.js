@@ -29,6 +29,12 @@ export const envSchema = z.object({
   // BullMQ key prefix. The braces are a Redis Cluster hash tag: all queue keys land in one slot.
   QUEUE_PREFIX: z.string().min(1).default("{inkwell}"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // How long a worker's claim on a job lasts without renewal: after a crash (SIGKILL, power loss) the
+  // job is handed to another worker within about this time plus the stalled-check interval.
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  // Fault injection for the crash tests only: hold each job this long before rendering. Keep 0.
+  WORKER_FAULT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Benchmark-only: process posts inside the save request instead of the worker, to measure what the
   // asynchronous design saves. Never set it in production.
   BENCH_INLINE_PROCESSING: z

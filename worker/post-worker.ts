@@ -72,8 +72,8 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
     // Per-minute completed/failed counts kept by BullMQ itself (queue.getMetrics), for Bull Board.
     metrics: { maxDataPoints: 60 * 24 },
     // A killed worker's job is picked up again after the lock expires (stalled-job recovery).
-    lockDuration: 30_000,
-    stalledInterval: 15_000,
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 2,
   });
   worker.on("error", (err) => logger.error({ err }, "worker error"));

@@ -17,9 +17,15 @@ export const processPostPayloadSchema = z.object({
 });
 export type ProcessPostPayload = z.infer<typeof processPostPayloadSchema>;
 
-/** One job per post version: repeated enqueues of the same version collapse into the pending job. */
-export function processPostJobId({ postId, version }: Pick<ProcessPostPayload, "postId" | "version">): string {
-  return `post-${postId}-v${version}`;
+/** Why a version is (re)processed: an edit, or publishing an already processed version. */
+export type ProcessPostReason = "save" | "publish";
+
+/**
+ * One job per post version and reason: repeated enqueues of the same version collapse into the pending
+ * job. Publishing gets its own id so it is not swallowed by a save job that is just finishing.
+ */
+export function processPostJobId({ postId, version }: Pick<ProcessPostPayload, "postId" | "version">, reason: ProcessPostReason = "save"): string {
+  return reason === "save" ? `post-${postId}-v${version}` : `post-${postId}-v${version}-${reason}`;
 }
 
 export const processPostJobOptions = {

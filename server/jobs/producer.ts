@@ -10,6 +10,7 @@ import {
   processPostJobId,
   processPostJobOptions,
   type PostStatusEvent,
+  type ProcessPostReason,
   type ProcessPostPayload,
 } from "./contract";
 
@@ -35,9 +36,16 @@ function producer(): Producer {
   return globalForProducer.inkwellProducer;
 }
 
-/** The producer fails fast instead of queueing commands offline; wait briefly for the first connect. */
+/**
+ * The producer fails fast instead of queueing commands offline. Only a connection that has not been
+ * established yet is waited for, briefly; one that was lost fails at once, so a save never waits on
+ * a Redis outage (the worker's sweep enqueues what could not be enqueued).
+ */
 async function ready(redis: Redis): Promise<void> {
   if (redis.status === "ready") return;
+  if (redis.status !== "wait" && redis.status !== "connecting" && redis.status !== "connect") {
+    throw new Error(`Redis is not reachable (${redis.status})`);
+  }
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
@@ -59,10 +67,10 @@ async function ready(redis: Redis): Promise<void> {
  * Enqueues processing of one post version. Idempotent: the job id is derived from post and version, so a
  * pending job absorbs repeats. A failed job of the same id is removed first so a retry really runs.
  */
-export async function enqueueProcessPost(payload: ProcessPostPayload): Promise<void> {
+export async function enqueueProcessPost(payload: ProcessPostPayload, reason: ProcessPostReason = "save"): Promise<void> {
   const { redis, queue } = producer();
   await ready(redis);
-  const jobId = processPostJobId(payload);
+  const jobId = processPostJobId(payload, reason);
   const existing = await queue.getJob(jobId);
   if (existing && (await existing.isFailed())) await existing.remove();
   await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });

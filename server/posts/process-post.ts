@@ -1,4 +1,5 @@
 import type { ProcessPostPayload } from "../jobs/contract";
+import { env } from "../env.js";
 import { announcePostStatus } from "../jobs/producer";
 import { logger } from "../logger";
 import { renderMarkdown } from "../render";
@@ -32,6 +33,8 @@ export async function processPost({ postId, version }: ProcessPostPayload): Prom
   const target = await beginProcessing(postId, version);
   if (!target) return "skipped";
   await announce({ ...target, status: "processing", error: null });
+  // Crash tests widen the window in which a job is `processing` (see WORKER_FAULT_DELAY_MS).
+  if (env.WORKER_FAULT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.WORKER_FAULT_DELAY_MS));
 
   const rendered = renderMarkdown(target.markdown);
   const row = await completeProcessing(postId, version, rendered);

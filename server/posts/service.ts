@@ -3,6 +3,7 @@ import { and, desc, eq, isNotNull, like, lt, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
+import type { ProcessPostReason } from "../jobs/contract";
 import { announcePostStatus, enqueueProcessPost } from "../jobs/producer";
 import { env } from "../env.js";
 import { logger } from "../logger";
@@ -92,13 +93,13 @@ const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Post not fou
  * After the row says `queued` (committed), hand the version to the queue and tell open pages. A Redis
  * outage must not lose the save: the row stays `queued` and the worker's sweep enqueues it later.
  */
-async function dispatch(row: PostRow): Promise<void> {
+async function dispatch(row: PostRow, reason: ProcessPostReason = "save"): Promise<void> {
   if (env.BENCH_INLINE_PROCESSING) {
     await processPost({ postId: row.id, version: row.version });
     return;
   }
   try {
-    await enqueueProcessPost({ postId: row.id, version: row.version });
+    await enqueueProcessPost({ postId: row.id, version: row.version }, reason);
   } catch (err) {
     logger.warn({ err, postId: row.id, version: row.version }, "enqueue failed; the worker sweep will pick the post up");
   }
@@ -258,22 +259,26 @@ export async function listOwnPosts(
 }
 
 /**
- * Publishes the post's current version: visible once the worker has processed it. Until then readers
- * keep the previously published version, if any.
+ * Publishes the post's current version. Readers see it once the worker has processed it; until then
+ * they keep the previously published version, if any. A version still queued or processing needs no
+ * new job (the worker publishes it when it finishes, under the row lock); a finished or failed one is
+ * queued again so the worker renders and publishes it.
  */
 export async function publishPost(authorId: string, id: string): Promise<OwnPost> {
-  const row = await db.transaction(async (tx) => {
+  const { row, needsJob } = await db.transaction(async (tx) => {
     const current = await lockOwnPost(tx, authorId, id);
-    if (current.visibility === "published" && current.publishedVersion === current.version) return current;
+    if (current.visibility === "published" && current.publishedVersion === current.version) return { row: current, needsJob: false };
+    const needsJob = current.status === "ready" || current.status === "failed";
     const [updated] = await tx
       .update(posts)
-      .set({ visibility: "published", status: "queued", error: null, queuedAt: new Date() })
+      .set({ visibility: "published", scheduledAt: null, ...(needsJob && { status: "queued" as const, error: null, queuedAt: new Date() }) })
       .where(eq(posts.id, current.id))
       .returning();
     if (!updated) throw notFound();
-    return updated;
+    return { row: updated, needsJob };
   });
-  if (row.status === "queued") await dispatch(row);
+  if (needsJob) await dispatch(row, "publish");
+  else await announce(row);
   return toOwnPost(row);
 }
 
