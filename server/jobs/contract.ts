@@ -29,7 +29,8 @@ export function processPostJobId({ postId, version }: Pick<ProcessPostPayload, "
 }
 
 export const processPostJobOptions = {
-  attempts: 5,
+  // 1 s, 2 s, 4 s … with jitter: about two minutes of retries ride out a database failover or restart.
+  attempts: 8,
   backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
   // Completed jobs are dropped at once so a later enqueue of the same id (publish, retry) is not
   // swallowed by the dedupe; failed ones stay a week for inspection.

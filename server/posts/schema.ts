@@ -70,7 +70,7 @@ export const posts = postsSchema.table(
     index("posts_search_idx").using("gin", t.searchVector),
     index("posts_tags_idx").using("gin", t.tags),
     index("posts_scheduled_idx").on(t.scheduledAt).where(sql`${t.visibility} = 'scheduled'`),
-    index("posts_queued_idx").on(t.queuedAt).where(sql`${t.status} = 'queued'`),
+    index("posts_queued_idx").on(t.queuedAt).where(sql`${t.status} in ('queued', 'processing')`),
     check("posts_version_positive", sql`${t.version} > 0`),
     check("posts_tags_max", sql`cardinality(${t.tags}) <= 5`),
   ],

@@ -347,12 +347,22 @@ export async function listPublishedPosts(options: { authorId?: string; limit?: n
   });
 }
 
-/** Posts whose version is waiting for a job, oldest first: the worker's sweep re-enqueues them. */
-export async function listPostsAwaitingProcessing(olderThanSeconds: number, limit: number) {
+/**
+ * Posts whose version may have no job: `queued` for longer than `queuedSeconds` (saved while Redis was
+ * down, or the enqueue was lost), or `processing` for longer than `processingSeconds` (the job ran out
+ * of retries while the database was unreachable). The worker's sweep enqueues them again; the job id
+ * dedupe makes that a no-op for versions whose job is in fact still there.
+ */
+export async function listPostsAwaitingProcessing(queuedSeconds: number, limit: number, processingSeconds = 600) {
   return db
     .select({ postId: posts.id, version: posts.version })
     .from(posts)
-    .where(and(eq(posts.status, "queued"), lt(posts.queuedAt, sql`now() - make_interval(secs => ${olderThanSeconds})`)))
+    .where(
+      or(
+        and(eq(posts.status, "queued"), lt(posts.queuedAt, sql`now() - make_interval(secs => ${queuedSeconds})`)),
+        and(eq(posts.status, "processing"), lt(posts.queuedAt, sql`now() - make_interval(secs => ${processingSeconds})`)),
+      ),
+    )
     .orderBy(posts.queuedAt)
     .limit(limit);
 }
