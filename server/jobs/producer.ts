@@ -83,6 +83,11 @@ export async function announcePostStatus(event: PostStatusEvent): Promise<void> 
   await redis.publish(postStatusChannel(env.QUEUE_PREFIX), JSON.stringify(event));
 }
 
+/** The queue itself, for the operators' dashboard. */
+export function processPostQueue(): Queue<ProcessPostPayload> {
+  return producer().queue;
+}
+
 /** The producer's Redis connection, connected (health and metrics read through it). */
 export async function producerRedis(): Promise<Redis> {
   const { redis } = producer();
