@@ -50,3 +50,11 @@ export const userProfileUpdateSchema = z
 export type UserProfileUpdateInput = z.input<typeof userProfileUpdateSchema>;
 
 export const userByUsernameSchema = z.object({ username: usernameSchema });
+
+const currentPasswordSchema = z.string().min(1, "Enter your current password.").max(1024);
+
+export const userChangePasswordSchema = z
+  .object({ currentPassword: currentPasswordSchema, newPassword: passwordSchema })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from the current one." });
+
+export const userChangeEmailSchema = z.object({ currentPassword: currentPasswordSchema, email: emailSchema });

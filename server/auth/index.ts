@@ -3,7 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { userSignInSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
 import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
-import { authenticate } from "../users/service";
+import { authenticate, getSessionState } from "../users/service";
 
 /** Reaches the sign-in form as `code`: "rate_limited:<seconds>". */
 class RateLimitedSignIn extends CredentialsSignin {
@@ -22,6 +22,7 @@ declare module "next-auth" {
   }
   interface User {
     username?: string;
+    sessionVersion?: number;
   }
 }
 
@@ -50,20 +51,25 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const user = await authenticate(email, password);
         await recordSignInResult(email, user !== null);
         if (!user) return null;
-        return { id: user.id, email: user.email, name: user.displayName, username: user.username };
+        return { id: user.id, email: user.email, name: user.displayName, username: user.username, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user, trigger, session }) {
+    // Runs whenever a session is read. The session is checked against the account every time, so a
+    // password change or "sign out everywhere" (both bump sessionVersion) ends it at once, and name or
+    // email changes show up without signing in again.
+    async jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
-        token.username = user.username;
+        token.sessionVersion = user.sessionVersion ?? 0;
       }
-      // The profile form calls `update({ name })` so the header shows the new display name at once.
-      if (trigger === "update" && typeof (session as { name?: unknown } | undefined)?.name === "string") {
-        token.name = (session as { name: string }).name;
-      }
+      if (!token.sub) return null;
+      const state = await getSessionState(token.sub);
+      if (!state || state.sessionVersion !== token.sessionVersion) return null;
+      token.email = state.email;
+      token.name = state.displayName;
+      token.username = state.username;
       return token;
     },
     session({ session, token }) {

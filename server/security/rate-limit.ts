@@ -70,6 +70,16 @@ export async function recordSignInResult(email: string, ok: boolean): Promise<vo
   else await signInByEmail.penalty(email, 1).catch(() => {});
 }
 
+/** tRPC guard for procedures that check the current password (guessing it there is guessing too). */
+export async function limitPasswordCheck(headers: Headers, email: string): Promise<void> {
+  try {
+    await limitSignInAttempt(clientIp(headers), email);
+  } catch (err) {
+    if (err instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+    throw err;
+  }
+}
+
 /** tRPC guard for users.register. */
 export async function limitRegistration(headers: Headers): Promise<void> {
   try {

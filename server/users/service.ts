@@ -1,8 +1,8 @@
 import { hash, verify } from "@node-rs/argon2";
 import { TRPCError } from "@trpc/server";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
+import type { userChangeEmailSchema, userChangePasswordSchema, userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
 import { db, readDb } from "../db";
 import { users, type UserRow } from "./schema";
 
@@ -56,15 +56,74 @@ export async function registerUser(input: z.output<typeof userRegisterSchema>): 
 // Verified against when the email is unknown, so a missing account costs the same time as a wrong password.
 const dummyHash = hash("inkwell-timing-equaliser", ARGON2_OPTIONS);
 
+/** A writer as a new session sees them: sessions carry the version they were issued under. */
+export interface AuthenticatedUser extends OwnProfile {
+  sessionVersion: number;
+}
+
 /** Checks an email and password; returns the writer, or null without saying which part was wrong. */
-export async function authenticate(email: string, password: string): Promise<OwnProfile | null> {
+export async function authenticate(email: string, password: string): Promise<AuthenticatedUser | null> {
   const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
   if (!row) {
     await verify(await dummyHash, password).catch(() => false);
     return null;
   }
   const ok = await verify(row.passwordHash, password).catch(() => false);
-  return ok ? toOwn(row) : null;
+  return ok ? { ...toOwn(row), sessionVersion: row.sessionVersion } : null;
+}
+
+/** What a session is checked against on every request: is it still valid, and the current names. */
+export async function getSessionState(
+  userId: string,
+): Promise<{ sessionVersion: number; email: string; username: string; displayName: string } | null> {
+  const [row] = await db
+    .select({ sessionVersion: users.sessionVersion, email: users.email, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ?? null;
+}
+
+async function verifyCurrentPassword(userId: string, password: string): Promise<UserRow> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+  if (!(await verify(row.passwordHash, password).catch(() => false))) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right.", cause: { field: "currentPassword" } });
+  }
+  return row;
+}
+
+/** Sets a new password and ends every session, this one included (the form signs in again). */
+export async function changePassword(userId: string, input: z.output<typeof userChangePasswordSchema>): Promise<void> {
+  await verifyCurrentPassword(userId, input.currentPassword);
+  const passwordHash = await hash(input.newPassword, ARGON2_OPTIONS);
+  await db
+    .update(users)
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+}
+
+export async function changeEmail(userId: string, input: z.output<typeof userChangeEmailSchema>): Promise<OwnProfile> {
+  await verifyCurrentPassword(userId, input.currentPassword);
+  const [row] = await db
+    .update(users)
+    .set({ email: input.email, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning()
+    .catch((err: unknown) => {
+      const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+      if (code === "23505") throw new TRPCError({ code: "CONFLICT", message: "An account with that email already exists.", cause: { field: "email" } });
+      throw err;
+    });
+  if (!row) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+  return toOwn(row);
+}
+
+/** Ends every session of the writer on every device ("sign out everywhere"). */
+export async function endAllSessions(userId: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
 }
 
 export async function getOwnProfile(userId: string): Promise<OwnProfile | null> {

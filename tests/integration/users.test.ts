@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { authenticate } from "@/server/users/service";
+import { authenticate, getSessionState } from "@/server/users/service";
 import { RateLimitedError, limitSignInAttempt, recordSignInResult } from "@/server/security/rate-limit";
 import { PASSWORD, anonymous, closeConnections, errorCode, newWriter, randomIp } from "./helpers";
 
@@ -110,5 +110,50 @@ describe("common passwords", () => {
       code: "BAD_REQUEST",
       cause: { issues: [expect.objectContaining({ path: ["password"], message: expect.stringContaining("most common") })] },
     });
+  });
+});
+
+describe("users.changePassword", () => {
+  it("asks for the current password, then ends every session and accepts only the new password", async () => {
+    const { api, profile } = await newWriter("Ivy");
+    const before = await getSessionState(profile.id);
+    await expect(api.users.changePassword({ currentPassword: "not it at all", newPassword: "a brand new secret" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Your current password is not right.",
+    });
+    expect(await getSessionState(profile.id)).toEqual(before);
+
+    expect(await api.users.changePassword({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({ ok: true });
+    expect(await authenticate(profile.email, PASSWORD)).toBeNull();
+    expect((await authenticate(profile.email, "a brand new secret"))?.id).toBe(profile.id);
+    expect((await getSessionState(profile.id))?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
+  });
+
+  it("refuses a common new password and the same password again", async () => {
+    const { api } = await newWriter("Jo");
+    expect(await errorCode(api.users.changePassword({ currentPassword: PASSWORD, newPassword: "iloveyou1" }))).toBe("BAD_REQUEST");
+    expect(await errorCode(api.users.changePassword({ currentPassword: PASSWORD, newPassword: PASSWORD }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("users.changeEmail", () => {
+  it("asks for the current password and refuses an email in use", async () => {
+    const { api, profile } = await newWriter("Kit");
+    const other = await newWriter("Lou");
+    const fresh = `kit-${Date.now()}@example.com`;
+    expect(await errorCode(api.users.changeEmail({ currentPassword: "wrong password", email: fresh }))).toBe("BAD_REQUEST");
+    expect(await errorCode(api.users.changeEmail({ currentPassword: PASSWORD, email: other.profile.email }))).toBe("CONFLICT");
+    expect(await api.users.changeEmail({ currentPassword: PASSWORD, email: fresh.toUpperCase() })).toMatchObject({ id: profile.id, email: fresh });
+    expect((await authenticate(fresh, PASSWORD))?.id).toBe(profile.id);
+  });
+});
+
+describe("users.signOutEverywhere", () => {
+  it("invalidates every session by bumping the session version", async () => {
+    const { api, profile } = await newWriter("Max");
+    const before = await getSessionState(profile.id);
+    await api.users.signOutEverywhere();
+    expect((await getSessionState(profile.id))?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
+    expect(await errorCode(anonymous().users.signOutEverywhere())).toBe("UNAUTHORIZED");
   });
 });

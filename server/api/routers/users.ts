@@ -1,13 +1,32 @@
 import { TRPCError } from "@trpc/server";
-import { userByUsernameSchema, userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
+import {
+  userByUsernameSchema,
+  userChangeEmailSchema,
+  userChangePasswordSchema,
+  userProfileUpdateSchema,
+  userRegisterSchema,
+} from "@/lib/validations/user";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "../../security/common-passwords";
-import { limitRegistration } from "../../security/rate-limit";
-import { getOwnProfile, getPublicProfileByUsername, registerUser, updateProfile } from "../../users/service";
+import { limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
+import {
+  changeEmail,
+  changePassword,
+  endAllSessions,
+  getOwnProfile,
+  getPublicProfileByUsername,
+  registerUser,
+  updateProfile,
+} from "../../users/service";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 /** The form's rules plus what only the server can check (the common-password list is too big to ship). */
 const userRegisterServerSchema = userRegisterSchema.refine((v) => !isCommonPassword(v.password), {
   path: ["password"],
+  message: COMMON_PASSWORD_MESSAGE,
+});
+
+const userChangePasswordServerSchema = userChangePasswordSchema.refine((v) => !isCommonPassword(v.newPassword), {
+  path: ["newPassword"],
   message: COMMON_PASSWORD_MESSAGE,
 });
 
@@ -26,6 +45,24 @@ export const usersRouter = createTRPCRouter({
   updateProfile: protectedProcedure
     .input(userProfileUpdateSchema)
     .mutation(({ ctx, input }) => updateProfile(ctx.session.user.id, input)),
+
+  /** Asks for the current password; ends every session, so the client signs in again with the new one. */
+  changePassword: protectedProcedure.input(userChangePasswordServerSchema).mutation(async ({ ctx, input }) => {
+    await limitPasswordCheck(ctx.headers, ctx.session.user.email);
+    await changePassword(ctx.session.user.id, input);
+    return { ok: true as const };
+  }),
+
+  changeEmail: protectedProcedure.input(userChangeEmailSchema).mutation(async ({ ctx, input }) => {
+    await limitPasswordCheck(ctx.headers, ctx.session.user.email);
+    return changeEmail(ctx.session.user.id, input);
+  }),
+
+  /** Ends every session of the writer, on every device, this one included. */
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
+    await endAllSessions(ctx.session.user.id);
+    return { ok: true as const };
+  }),
 
   byUsername: publicProcedure.input(userByUsernameSchema).query(async ({ input }) => {
     const profile = await getPublicProfileByUsername(input.username);
