@@ -2,6 +2,7 @@ import type { Root as HastRoot } from "hast";
 import readingTime from "reading-time";
 import rehypeExternalLinks from "rehype-external-links";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
+import rehypeParse from "rehype-parse";
 import rehypeStringify from "rehype-stringify";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
@@ -42,6 +43,18 @@ const processor = unified()
   .use(rehypeExternalLinks, { rel: ["noopener", "noreferrer", "nofollow", "ugc"], protocols: ["http", "https", "mailto"] })
   .use(rehypeStringify)
   .freeze();
+
+const htmlSanitizer = unified()
+  .use(rehypeParse, { fragment: true })
+  .use(rehypeSanitize, sanitizeSchema)
+  .use(rehypeExternalLinks, { rel: ["noopener", "noreferrer", "nofollow", "ugc"], protocols: ["http", "https", "mailto"] })
+  .use(rehypeStringify)
+  .freeze();
+
+/** Runs HTML through the same allowlist as rendered posts (the property tests check it is idempotent). */
+export function sanitizeHtml(html: string): string {
+  return htmlSanitizer.processSync(html).toString();
+}
 
 export interface RenderedPost {
   html: string;
