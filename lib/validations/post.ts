@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "./text";
 
 // Shared by the editor and the posts router.
 
@@ -9,14 +10,12 @@ export const POST_MARKDOWN_MAX = 100_000;
 export const postVisibilities = ["draft", "scheduled", "published"] as const;
 export const postStatuses = ["queued", "processing", "ready", "failed"] as const;
 
-export const postTitleSchema = z
-  .string()
+export const postTitleSchema = storableText("The title")
   .trim()
   .min(1, "Give the post a title.")
   .max(POST_TITLE_MAX, `Title must be at most ${POST_TITLE_MAX} characters.`);
 
-export const postMarkdownSchema = z
-  .string()
+export const postMarkdownSchema = storableText("The post")
   .max(POST_MARKDOWN_MAX, `The post is too long: at most ${POST_MARKDOWN_MAX.toLocaleString("en")} characters.`);
 
 export const postIdSchema = z.uuid("Unknown post.");

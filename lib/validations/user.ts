@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "./text";
 
 // Shared by the sign-up/profile forms and the users router, so client and server agree on every rule.
 
@@ -17,8 +18,7 @@ export const usernameSchema = z
   .max(30, "Username must be at most 30 characters.")
   .regex(/^[a-z0-9_]+$/, "Use only letters, digits and underscores.");
 
-export const displayNameSchema = z
-  .string()
+export const displayNameSchema = storableText("Display name")
   .trim()
   .min(1, "Display name is required.")
   .max(80, "Display name must be at most 80 characters.");
@@ -28,7 +28,7 @@ export const passwordSchema = z
   .min(8, "Password must be at least 8 characters.")
   .max(128, "Password must be at most 128 characters.");
 
-export const bioSchema = z.string().trim().max(500, "Bio must be at most 500 characters.");
+export const bioSchema = storableText("Bio").trim().max(500, "Bio must be at most 500 characters.");
 
 export const userRegisterSchema = z.object({
   email: emailSchema,
