@@ -17,7 +17,7 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []))
     .pipe(z.array(postgresUrl)),
-  // Connections per process. The embedded PGlite server takes one connection at a time.
+  // Connections per process (the web app and each worker have their own pool).
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z
     .string()

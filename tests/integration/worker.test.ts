@@ -74,10 +74,15 @@ describe("the worker processing process-post", () => {
     expect(v1?.html).toContain("First text.");
     expect(v1?.author.displayName).toBe(profile.displayName);
 
-    await worker.worker.pause(true); // hold the next job so the in-between state can be observed
-    const edited = await api.posts.update({ id: post.id, version: 1, markdown: "Second text." });
-    expect((await read())?.html).toContain("First text.");
-    worker.worker.resume();
+    // Hold the worker (after the jobs in hand finish) so the in-between state can be observed.
+    await worker.worker.pause();
+    let edited;
+    try {
+      edited = await api.posts.update({ id: post.id, version: 1, markdown: "Second text." });
+      expect((await read())?.html).toContain("First text.");
+    } finally {
+      worker.worker.resume();
+    }
 
     await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "ready" && p.processedVersion === edited.version);
     expect((await read())?.html).toContain("Second text.");
@@ -103,12 +108,16 @@ describe("the worker processing process-post", () => {
 
   it("retries a failing render and stores the reason as failed after the last attempt", async () => {
     const { api } = await newWriter();
-    await worker.worker.pause(true);
-    const post = await api.posts.create({ title: "Broken", markdown: "RENDER_FAILS" });
-    // Replace the enqueued job with one that retries quickly, so the test needs no long backoff.
-    await queue.remove(`post-${post.id}-v1`);
-    await queue.add(PROCESS_POST_JOB, { postId: post.id, version: 1 }, { jobId: `fast-${post.id}`, attempts: 2, backoff: { type: "fixed", delay: 50 } });
-    worker.worker.resume();
+    await worker.worker.pause();
+    let post;
+    try {
+      post = await api.posts.create({ title: "Broken", markdown: "RENDER_FAILS" });
+      // Replace the enqueued job with one that retries quickly, so the test needs no long backoff.
+      await queue.remove(`post-${post.id}-v1`);
+      await queue.add(PROCESS_POST_JOB, { postId: post.id, version: 1 }, { jobId: `fast-${post.id}`, attempts: 2, backoff: { type: "fixed", delay: 50 } });
+    } finally {
+      worker.worker.resume();
+    }
     const failed = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "failed");
     expect(failed.error).toBe("renderer exploded");
     const job = await queue.getJob(`fast-${post.id}`);

@@ -1,0 +1,93 @@
+// Playwright's webServer (playwright.config.ts): serves the production build against a fresh,
+// migrated database and a private queue prefix, then cleans both up when Playwright stops it.
+// Needs an existing build (`npm run test:e2e` runs `next build` first), a PostgreSQL where
+// databases may be created (127.0.0.1:5432 or TEST_DATABASE_URL) and Redis (REDIS_URL or 127.0.0.1:6379).
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+import { ChildGroup, REPO_ROOT, createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl, redisAnswers } from "./services";
+
+const log = (message: string) => console.log(`[e2e-server] ${message}`);
+
+// Fixed so a failing run can be reproduced; never used outside tests.
+const E2E_AUTH_SECRET = "inkwell-e2e-secret-not-for-production-0123456789";
+
+const port = process.env.E2E_PORT || "3100";
+const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+const queuePrefix = `{inkwell-e2e-${randomBytes(4).toString("hex")}}`;
+
+let databaseUrl: string | undefined;
+let stopping = false;
+
+// Not detached: if our cleanup overruns Playwright's gracefulShutdown timeout, its SIGKILL of this
+// process group must reach the web server and the worker too. 10 s leaves time for cleanup inside
+// the 15 s Playwright allows.
+const children = new ChildGroup({
+  detached: false,
+  graceMs: 10_000,
+  log,
+  onUnexpectedExit: (name, code) => {
+    log(`${name} stopped unexpectedly; shutting down`);
+    void shutdown("SIGTERM", code);
+  },
+});
+
+async function cleanUp(): Promise<void> {
+  if (databaseUrl) {
+    await dropTestDatabase(databaseUrl).catch((error: unknown) => log(`could not drop ${redactUrl(databaseUrl!)}: ${String(error)}`));
+  }
+  await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => log(`could not clear ${queuePrefix}: ${String(error)}`));
+}
+
+async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void> {
+  if (stopping) {
+    await children.stop(signal); // asked again: kill at once
+    return;
+  }
+  stopping = true;
+  await children.stop(signal);
+  await cleanUp();
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT", 0));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+process.on("exit", () => children.killAll());
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(REPO_ROOT, ".next", "BUILD_ID"))) {
+    throw new Error("No production build (.next/BUILD_ID). Run `npm run test:e2e`, which builds first, or `npx next build`.");
+  }
+  if (!(await redisAnswers(redisUrl))) {
+    throw new Error(`No Redis answers at ${redactUrl(redisUrl)}. Start one (redis-server) or set REDIS_URL.`);
+  }
+  databaseUrl = await createTestDatabase();
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    AUTH_SECRET: E2E_AUTH_SECRET,
+    PORT: port,
+    APP_URL: `http://127.0.0.1:${port}`,
+    // Nothing to phone home to in CI; its detached flush process would outlive the run.
+    NEXT_TELEMETRY_DISABLED: "1",
+    // Playwright shows this output; warnings and errors are what explains a failing test.
+    LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+  };
+  delete env.DATABASE_REPLICA_URLS; // a developer's replicas would point reads at another database
+  delete env.SKIP_ENV_VALIDATION;
+
+  log(`database ${redactUrl(databaseUrl)}, redis ${redactUrl(redisUrl)}, queue prefix ${queuePrefix}`);
+  children.start("web", "next", ["start", "-p", port, "-H", "127.0.0.1"], env);
+  children.start("worker", "tsx", ["worker/index.ts"], env);
+}
+
+main().catch(async (error: unknown) => {
+  if (stopping) return;
+  log(error instanceof Error ? error.message : String(error));
+  await shutdown("SIGTERM", 1);
+});

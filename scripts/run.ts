@@ -1,0 +1,143 @@
+// `npm run dev` / `npm start`: finds or starts PostgreSQL and Redis, migrates, then runs the web app
+// and the worker side by side, and stops everything together.
+//
+//   tsx scripts/run.ts dev    next dev + tsx watch worker/index.ts
+//   tsx scripts/run.ts start  next start (building first if needed) + tsx worker/index.ts
+//
+// With no configuration it uses an embedded PGlite database (.data/pglite), the local Redis or a
+// redis-server it starts, and a generated development AUTH_SECRET, so a fresh clone runs with one
+// command. With NODE_ENV=production it refuses those defaults.
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+import nextEnv from "@next/env";
+
+import { applyMigrations } from "./migrate";
+import { ChildGroup, REPO_ROOT, ensureAuthSecret, ensureDatabase, ensureRedis, redactUrl } from "./services";
+
+// @next/env is a bundled CommonJS module whose named exports Node's ESM loader cannot see.
+const { loadEnvConfig } = nextEnv;
+
+type Mode = "dev" | "start";
+
+const log = (message: string) => console.log(`[inkwell] ${message}`);
+const fail = (message: string) => console.error(`[inkwell] ${message}`);
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  fail("usage: tsx scripts/run.ts dev|start");
+  process.exit(2);
+}
+
+const stopServices: Array<() => Promise<void>> = [];
+let shuttingDown = false;
+
+const children = new ChildGroup({
+  detached: true,
+  graceMs: 30_000, // longer than the worker's own 25 s shutdown limit
+  log: fail,
+  onUnexpectedExit: (name, code) => {
+    fail(`${name} stopped unexpectedly; stopping the rest`);
+    void shutdown("SIGTERM", code);
+  },
+});
+
+async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void> {
+  if (shuttingDown) {
+    await children.stop(signal); // a second Ctrl-C: kills at once
+    return;
+  }
+  shuttingDown = true;
+  await children.stop(signal);
+  // Services last: the worker and the web app drain into them while they stop.
+  for (const stop of stopServices.reverse()) {
+    await stop().catch((error: unknown) => fail(`while stopping a service: ${String(error)}`));
+  }
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT", 0));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+process.on("SIGHUP", () => void shutdown("SIGTERM", 0));
+// Last resort if this runner crashes: leave no app processes running without their services.
+process.on("exit", () => children.killAll());
+
+function requireProductionConfig(): void {
+  const missing = ["DATABASE_URL", "REDIS_URL", "AUTH_SECRET"].filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    fail(
+      `NODE_ENV=production needs real services, but ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not set.\n` +
+        "  The embedded database, the auto-started Redis and the generated secret are for development only.\n" +
+        "  See .env.example and README.md#configuration.",
+    );
+    process.exit(1);
+  }
+}
+
+async function main(runMode: Mode): Promise<void> {
+  // .env files, loaded the way `next` loads them (.env.local, .env.development, .env, …), here so the
+  // worker sees the same values as the web app and the embedded defaults apply only to what is unset.
+  loadEnvConfig(REPO_ROOT, runMode === "dev", { info: log, error: fail });
+
+  if (process.env.NODE_ENV === "production") requireProductionConfig();
+
+  const workerEntry = path.join(REPO_ROOT, "worker", "index.ts");
+  if (!existsSync(workerEntry)) throw new Error(`${path.relative(REPO_ROOT, workerEntry)} is missing; the worker cannot start.`);
+
+  const auth = ensureAuthSecret();
+  const db = await ensureDatabase({ log });
+  stopServices.push(db.stop);
+  const redis = await ensureRedis({ log });
+  stopServices.push(redis.stop);
+
+  const port = process.env.PORT || "3000";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // `next dev` forces development and `next start` production; the worker follows the same mode.
+    NODE_ENV: process.env.NODE_ENV || (runMode === "dev" ? "development" : "production"),
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    AUTH_SECRET: auth.secret,
+    PORT: port,
+    APP_URL: process.env.APP_URL || `http://localhost:${port}`,
+  };
+
+  // The same validation the web app and the worker run at start, once, with one clear message.
+  Object.assign(process.env, env);
+  const { parseEnv } = await import("../server/env.js");
+  parseEnv(env);
+
+  const migrations = await applyMigrations(db.url);
+
+  if (runMode === "start" && !existsSync(path.join(REPO_ROOT, ".next", "BUILD_ID"))) {
+    log("no production build found (.next/BUILD_ID); running `next build` first");
+    await children.run("next build", "next", ["build"], { ...env, SKIP_ENV_VALIDATION: "1" });
+  }
+
+  console.log(
+    [
+      "",
+      `InkWell (${runMode === "dev" ? "development" : "production build"})`,
+      `  database    ${db.description}: ${redactUrl(db.url)}`,
+      `  redis       ${redis.description}: ${redactUrl(redis.url)}`,
+      `  auth        ${auth.description}`,
+      `  migrations  ${migrations.applied} applied now, ${migrations.total} in total`,
+      `  open        ${env.APP_URL}`,
+      "",
+    ].join("\n"),
+  );
+
+  if (runMode === "dev") {
+    children.start("web", "next", ["dev", "-p", port], env);
+    children.start("worker", "tsx", ["watch", "--clear-screen=false", "worker/index.ts"], env);
+  } else {
+    children.start("web", "next", ["start", "-p", port], env);
+    children.start("worker", "tsx", ["worker/index.ts"], env);
+  }
+}
+
+main(mode).catch(async (error: unknown) => {
+  if (shuttingDown) return; // e.g. a Ctrl-C interrupted `next build`: already stopping
+  fail(error instanceof Error ? error.message : String(error));
+  await shutdown("SIGTERM", 1);
+});

@@ -1,0 +1,35 @@
+// Runs once per `vitest run`, in the main process, before any test worker starts: the workers
+// inherit process.env, so every test file sees this run's own database and queue prefix.
+import { randomBytes } from "node:crypto";
+
+import { createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl } from "../../scripts/services";
+
+// Fixed so failures are reproducible; never used outside tests.
+const TEST_AUTH_SECRET = "inkwell-test-secret-not-for-production-0123456789";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const databaseUrl = await createTestDatabase();
+  const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+  // Braces: a Redis Cluster hash tag, like the default "{inkwell}"; the random part keeps runs apart.
+  const queuePrefix = `{inkwell-test-${randomBytes(4).toString("hex")}}`;
+
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    APP_URL: process.env.APP_URL || "http://127.0.0.1:3000",
+    LOG_LEVEL: process.env.LOG_LEVEL || "silent",
+  });
+  // Replicas from the developer's shell would point reads at another database.
+  delete process.env.DATABASE_REPLICA_URLS;
+
+  return async () => {
+    const problems: string[] = [];
+    await dropTestDatabase(databaseUrl).catch((error: unknown) => problems.push(`drop ${redactUrl(databaseUrl)}: ${String(error)}`));
+    await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));
+    // Reported, not thrown: a cleanup hiccup must not turn a green run red.
+    if (problems.length > 0) console.warn(`[global-setup] cleanup incomplete:\n  ${problems.join("\n  ")}`);
+  };
+}
