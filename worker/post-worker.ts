@@ -1,12 +1,20 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { env } from "@/server/env.js";
-import { POSTS_QUEUE, PROCESS_POST_JOB, createRedis, processPostPayloadSchema, type ProcessPostPayload } from "@/server/jobs/contract";
+import {
+  POSTS_QUEUE,
+  PROCESS_POST_JOB,
+  PUBLISH_POST_JOB,
+  createRedis,
+  processPostPayloadSchema,
+  publishPostPayloadSchema,
+  type PostsJobData,
+} from "@/server/jobs/contract";
 import { enqueueProcessPost } from "@/server/jobs/producer";
 import { logger as rootLogger } from "@/server/logger";
 import { removeHeartbeat, workerId, writeHeartbeat } from "@/server/jobs/heartbeat";
 import { requestContext } from "@/server/request-context";
 import { jobDuration, jobOutcomes, workerRegistry } from "./metrics";
-import { listPostsAwaitingProcessing } from "@/server/posts/service";
+import { listOverdueScheduledPosts, listPostsAwaitingProcessing, publishScheduledPost } from "@/server/posts/service";
 import { processPost, recordFailure } from "@/server/posts/process-post";
 
 const logger = rootLogger.child({ component: "worker" });
@@ -23,7 +31,7 @@ export interface PostWorkerOptions {
 }
 
 export interface PostWorker {
-  worker: Worker<ProcessPostPayload>;
+  worker: Worker<PostsJobData>;
   /** Stops taking jobs, waits for the ones in hand, closes its Redis connection. */
   close(): Promise<void>;
 }
@@ -33,14 +41,17 @@ function isFinalAttempt(job: Job, err: unknown): boolean {
 }
 
 /** The thin BullMQ processor: validate the payload, delegate, record failures, rethrow so BullMQ retries. */
-async function handle(job: Job<ProcessPostPayload>): Promise<string> {
+async function handle(job: Job<PostsJobData>): Promise<string> {
   // Log lines of this job carry the request id of the API call that enqueued it.
-  const context = { requestId: job.data.requestId ?? `job-${job.id}`, jobId: job.id };
-  return requestContext.run(context, () => processJob(job));
+  const requestId = "requestId" in job.data && job.data.requestId ? job.data.requestId : `job-${job.id}`;
+  return requestContext.run({ requestId, jobId: job.id }, () => {
+    if (job.name === PROCESS_POST_JOB) return processJob(job);
+    if (job.name === PUBLISH_POST_JOB) return publishJob(job);
+    throw new UnrecoverableError(`unknown job ${job.name}`);
+  });
 }
 
-async function processJob(job: Job<ProcessPostPayload>): Promise<string> {
-  if (job.name !== PROCESS_POST_JOB) throw new UnrecoverableError(`unknown job ${job.name}`);
+async function processJob(job: Job<PostsJobData>): Promise<string> {
   const parsed = processPostPayloadSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
   const log = logger.child({ postId: parsed.data.postId, version: parsed.data.version });
@@ -62,10 +73,19 @@ async function processJob(job: Job<ProcessPostPayload>): Promise<string> {
   }
 }
 
+/** A scheduled post's time has come: publish it (once; stale schedules are ignored). */
+async function publishJob(job: Job<PostsJobData>): Promise<string> {
+  const parsed = publishPostPayloadSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
+  const published = await publishScheduledPost(parsed.data.postId, new Date(parsed.data.scheduledAt));
+  logger.info({ postId: parsed.data.postId, scheduledAt: parsed.data.scheduledAt, published }, "publish-post done");
+  return published ? "published" : "skipped";
+}
+
 export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   const connection = createRedis(env.REDIS_URL, "worker");
   connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
-  const worker = new Worker<ProcessPostPayload>(POSTS_QUEUE, handle, {
+  const worker = new Worker<PostsJobData>(POSTS_QUEUE, handle, {
     connection,
     prefix: options.prefix ?? env.QUEUE_PREFIX,
     concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
@@ -79,8 +99,9 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   worker.on("error", (err) => logger.error({ err }, "worker error"));
   // A job that stalled too often fails without reaching the processor's catch: record it here.
   worker.on("failed", (job, err) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1) || !processPostPayloadSchema.safeParse(job.data).success) return;
-    void recordFailure(job.data, err.message, true).catch(() => {});
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const payload = processPostPayloadSchema.safeParse(job.data);
+    if (payload.success) void recordFailure(payload.data, err.message, true).catch(() => {});
   });
 
   const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
@@ -90,6 +111,10 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
       const waiting = await listPostsAwaitingProcessing(sweepAfterSeconds, 500);
       for (const payload of waiting) await enqueueProcessPost(payload);
       if (waiting.length > 0) logger.info({ count: waiting.length }, "re-enqueued posts left queued");
+      // Scheduled posts whose delayed job is overdue (lost with a Redis that kept nothing) publish now.
+      const overdue = await listOverdueScheduledPosts(sweepAfterSeconds, 100);
+      for (const { postId } of overdue) await publishScheduledPost(postId, null);
+      if (overdue.length > 0) logger.info({ count: overdue.length }, "published overdue scheduled posts");
     } catch (err) {
       logger.warn({ err }, "sweep failed; will try again");
     }

@@ -23,21 +23,101 @@ export const postIdSchema = z.uuid("Unknown post.");
 export const postCreateSchema = z.object({ title: postTitleSchema, markdown: postMarkdownSchema });
 export type PostCreateInput = z.input<typeof postCreateSchema>;
 
+export const POST_TAGS_MAX = 5;
+export const POST_EXCERPT_MAX = 300;
+
+export const postSlugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "The slug cannot be empty.")
+  .max(80, "The slug must be at most 80 characters.")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens, like my-first-post.");
+
+/** A tag as a writer types it ("Web Dev", "#react") becomes its normalised form ("web-dev", "react"). */
+export const postTagSchema = z
+  .string()
+  .trim()
+  .transform((tag) =>
+    tag
+      .toLowerCase()
+      .replace(/^#+/, "")
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, ""),
+  )
+  .pipe(z.string().min(1, "A tag needs at least one letter or digit.").max(30, "Tags must be at most 30 characters."));
+
+export const postTagsSchema = z
+  .array(postTagSchema)
+  .transform((tags) => [...new Set(tags)])
+  .pipe(z.array(z.string()).max(POST_TAGS_MAX, `Use at most ${POST_TAGS_MAX} tags.`));
+
+/** An http(s) URL, or null to clear the field. */
+const optionalWebUrl = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048, `${label} is too long.`)
+    .transform((v) => (v === "" ? null : v))
+    .pipe(
+      z
+        .url({ protocol: /^https?$/, message: `${label} must be an http:// or https:// address.` })
+        .nullable(),
+    )
+    .nullable();
+
 export const postUpdateSchema = z.object({
   id: postIdSchema,
   /** The version the edit is based on; a stale one is refused with CONFLICT. */
   version: z.number().int().positive(),
   title: postTitleSchema.optional(),
   markdown: postMarkdownSchema.optional(),
+  slug: postSlugSchema.optional(),
+  tags: postTagsSchema.optional(),
+  coverImageUrl: optionalWebUrl("The cover image URL").optional(),
+  canonicalUrl: optionalWebUrl("The canonical URL").optional(),
+  /** The writer's own excerpt; empty or null goes back to the computed one. */
+  excerpt: storableText("The excerpt")
+    .trim()
+    .max(POST_EXCERPT_MAX, `The excerpt must be at most ${POST_EXCERPT_MAX} characters.`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional(),
 });
 export type PostUpdateInput = z.input<typeof postUpdateSchema>;
 
 export const postByIdSchema = z.object({ id: postIdSchema });
 
+/** Dashboard filters: drafts, scheduled, published (by visibility) and failed (by status). */
+export const postListFilters = ["draft", "scheduled", "published", "failed"] as const;
+
 export const postListSchema = z.object({
   cursor: z.string().max(200).nullish(),
   limit: z.number().int().min(1).max(100).default(20),
   visibility: z.enum(postVisibilities).optional(),
+  filter: z.enum(postListFilters).optional(),
+  /** Case-insensitive search in titles. */
+  query: storableText("The search").trim().max(200).optional(),
+});
+
+export const postScheduleSchema = z.object({
+  id: postIdSchema,
+  /** When to publish; must be in the future (a minute of clock skew is tolerated). */
+  publishAt: z.coerce
+    .date({ message: "Choose a date and time." })
+    .refine((d) => d.getTime() > Date.now() - 60_000, "Choose a time in the future."),
+});
+
+export const postRevisionSchema = z.object({ id: postIdSchema, version: z.number().int().positive() });
+
+export const postRestoreSchema = z.object({
+  id: postIdSchema,
+  /** The revision to bring back. */
+  revision: z.number().int().positive(),
+  /** The version the restore is based on, as for posts.update. */
+  version: z.number().int().positive(),
 });
 
 export const postBySlugSchema = z.object({

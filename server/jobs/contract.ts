@@ -17,6 +17,23 @@ export const processPostPayloadSchema = z.object({
 });
 export type ProcessPostPayload = z.infer<typeof processPostPayloadSchema>;
 
+/** Publishes a scheduled post when its time comes (a delayed job). */
+export const PUBLISH_POST_JOB = "publish-post";
+
+export const publishPostPayloadSchema = z.object({
+  postId: z.uuid(),
+  /** The schedule the job was made for; a rescheduled or cancelled post ignores it. */
+  scheduledAt: z.iso.datetime(),
+});
+export type PublishPostPayload = z.infer<typeof publishPostPayloadSchema>;
+
+export function publishPostJobId({ postId, scheduledAt }: PublishPostPayload): string {
+  return `publish-${postId}-${new Date(scheduledAt).getTime()}`;
+}
+
+/** Everything the posts queue carries; the job name says which payload it is. */
+export type PostsJobData = ProcessPostPayload | PublishPostPayload;
+
 /** Why a version is (re)processed: an edit, or publishing an already processed version. */
 export type ProcessPostReason = "save" | "publish";
 

@@ -5,6 +5,10 @@ import { currentRequestId } from "../request-context";
 import {
   POSTS_QUEUE,
   PROCESS_POST_JOB,
+  PUBLISH_POST_JOB,
+  publishPostJobId,
+  type PostsJobData,
+  type PublishPostPayload,
   createRedis,
   postStatusChannel,
   processPostJobId,
@@ -17,7 +21,7 @@ import {
 // The web side of the queue: enqueues `process-post` and announces status changes. Connections are
 // made on first use (never at import, so `next build` needs no Redis) and cached across hot reloads.
 
-type Producer = { redis: Redis; queue: Queue<ProcessPostPayload> };
+type Producer = { redis: Redis; queue: Queue<PostsJobData> };
 const globalForProducer = globalThis as unknown as { inkwellProducer?: Producer };
 
 function producer(): Producer {
@@ -25,7 +29,7 @@ function producer(): Producer {
     const redis = createRedis(env.REDIS_URL, "producer");
     // Errors surface on the commands that fail; without a listener ioredis would also print them all.
     redis.on("error", () => {});
-    const queue = new Queue<ProcessPostPayload>(POSTS_QUEUE, {
+    const queue = new Queue<PostsJobData>(POSTS_QUEUE, {
       connection: redis,
       prefix: env.QUEUE_PREFIX,
       defaultJobOptions: processPostJobOptions,
@@ -76,6 +80,14 @@ export async function enqueueProcessPost(payload: ProcessPostPayload, reason: Pr
   await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });
 }
 
+/** Schedules publication: a delayed job that survives worker restarts (it lives in Redis). */
+export async function enqueuePublishPost(payload: PublishPostPayload): Promise<void> {
+  const { redis, queue } = producer();
+  await ready(redis);
+  const delay = Math.max(0, new Date(payload.scheduledAt).getTime() - Date.now());
+  await queue.add(PUBLISH_POST_JOB, payload, { jobId: publishPostJobId(payload), delay });
+}
+
 /** Tells the writer's open pages about a status change. Best effort: the page also refetches. */
 export async function announcePostStatus(event: PostStatusEvent): Promise<void> {
   const { redis } = producer();
@@ -84,7 +96,7 @@ export async function announcePostStatus(event: PostStatusEvent): Promise<void> 
 }
 
 /** The queue itself, for the operators' dashboard. */
-export function processPostQueue(): Queue<ProcessPostPayload> {
+export function processPostQueue(): Queue<PostsJobData> {
   return producer().queue;
 }
 

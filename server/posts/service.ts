@@ -1,16 +1,16 @@
 import { TRPCError } from "@trpc/server";
-import { and, desc, eq, isNotNull, like, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
 import type { ProcessPostReason } from "../jobs/contract";
-import { announcePostStatus, enqueueProcessPost } from "../jobs/producer";
+import { announcePostStatus, enqueueProcessPost, enqueuePublishPost } from "../jobs/producer";
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
 import { processPost } from "./process-post";
-import { posts, type PostRow } from "./schema";
-import { firstFreeSlug, slugForTitle } from "./slug";
+import { posts, revisions, slugRedirects, type PostRow } from "./schema";
+import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
 
 // The Post Service: CRUD and publishing. Author data comes only from the users module's functions.
 
@@ -22,9 +22,16 @@ export interface OwnPost {
   markdown: string;
   html: string | null;
   excerpt: string | null;
+  /** The writer's own excerpt, if set (otherwise `excerpt` is computed from the text). */
+  excerptOverride: string | null;
+  tags: string[];
+  coverImageUrl: string | null;
+  canonicalUrl: string | null;
   wordCount: number;
   readingTimeMinutes: number;
   visibility: PostRow["visibility"];
+  /** When a `scheduled` post will be published. */
+  scheduledAt: Date | null;
   status: PostRow["status"];
   version: number;
   /** The version the worker last finished (its html, excerpt and counts are shown above). */
@@ -46,7 +53,12 @@ export interface PublicPost {
   excerpt: string;
   wordCount: number;
   readingTimeMinutes: number;
+  tags: string[];
+  coverImageUrl: string | null;
+  canonicalUrl: string | null;
   publishedAt: Date;
+  /** When the published text last changed. */
+  updatedAt: Date;
   author: Pick<PublicProfile, "username" | "displayName" | "bio">;
 }
 
@@ -58,9 +70,14 @@ function toOwnPost(row: PostRow): OwnPost {
     markdown: row.markdown,
     html: row.html,
     excerpt: row.excerpt,
+    excerptOverride: row.excerptOverride,
+    tags: row.tags,
+    coverImageUrl: row.coverImageUrl,
+    canonicalUrl: row.canonicalUrl,
     wordCount: row.wordCount,
     readingTimeMinutes: row.readingTimeMinutes,
     visibility: row.visibility,
+    scheduledAt: row.scheduledAt,
     status: row.status,
     version: row.version,
     processedVersion: row.processedVersion,
@@ -82,7 +99,11 @@ function toPublicPost(row: PostRow, author: PublicProfile): PublicPost | null {
     excerpt: row.publishedExcerpt ?? "",
     wordCount: row.publishedWordCount ?? 0,
     readingTimeMinutes: row.publishedReadingTimeMinutes ?? 0,
+    tags: row.tags,
+    coverImageUrl: row.coverImageUrl,
+    canonicalUrl: row.canonicalUrl,
     publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
     author: { username: author.username, displayName: author.displayName, bio: author.bio },
   };
 }
@@ -171,26 +192,69 @@ export async function createPost(authorId: string, input: z.output<typeof postCr
   return toOwnPost(row);
 }
 
-export async function updatePost(authorId: string, input: z.output<typeof postUpdateSchema>): Promise<OwnPost> {
+/** Fields an edit may change; each is stored as given (already normalised by the input schema). */
+type Edit = z.output<typeof postUpdateSchema>;
+
+function editedFields(current: PostRow, input: Edit) {
+  return {
+    title: input.title ?? current.title,
+    markdown: input.markdown ?? current.markdown,
+    tags: input.tags ?? current.tags,
+    coverImageUrl: input.coverImageUrl !== undefined ? input.coverImageUrl : current.coverImageUrl,
+    canonicalUrl: input.canonicalUrl !== undefined ? input.canonicalUrl : current.canonicalUrl,
+    excerptOverride: input.excerpt !== undefined ? input.excerpt : current.excerptOverride,
+  };
+}
+
+function sameFields(current: PostRow, next: ReturnType<typeof editedFields>): boolean {
+  return (
+    next.title === current.title &&
+    next.markdown === current.markdown &&
+    next.tags.join(",") === current.tags.join(",") &&
+    next.coverImageUrl === current.coverImageUrl &&
+    next.canonicalUrl === current.canonicalUrl &&
+    next.excerptOverride === current.excerptOverride
+  );
+}
+
+async function nextSlug(tx: Tx, current: PostRow, input: Edit, title: string): Promise<string> {
+  if (input.slug !== undefined && input.slug !== current.slug) {
+    const [taken] = await tx
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.authorId, current.authorId), eq(posts.slug, input.slug)));
+    if (taken) {
+      throw new TRPCError({ code: "CONFLICT", message: "Another of your posts already uses that slug.", cause: { field: "slug" } });
+    }
+    return input.slug;
+  }
+  // An untouched (generated) slug follows the title while the post is a draft that was never public.
+  const generated = isGeneratedSlug(current.slug, current.title);
+  if (input.slug === undefined && current.visibility === "draft" && current.publishedAt === null && generated && title !== current.title) {
+    return freeSlug(tx, current.authorId, title, current.id);
+  }
+  return current.slug;
+}
+
+export async function updatePost(authorId: string, input: Edit): Promise<OwnPost> {
   const result = await withSlugRetry(() =>
     db.transaction(async (tx) => {
       const current = await lockOwnPost(tx, authorId, input.id);
       if (current.version !== input.version) {
         throw new TRPCError({
           code: "CONFLICT",
-          message: `This post was changed elsewhere (now version ${current.version}, your edit is based on version ${input.version}). Reload to see the newer text.`,
+          message: `This post was changed elsewhere (now version ${current.version}, your edit is based on version ${input.version}).`,
         });
       }
-      const title = input.title ?? current.title;
-      const markdown = input.markdown ?? current.markdown;
-      if (title === current.title && markdown === current.markdown) return { row: current, changed: false };
+      const fields = editedFields(current, input);
+      const slug = await nextSlug(tx, current, input, fields.title);
+      if (sameFields(current, fields) && slug === current.slug) return { row: current, changed: false };
 
-      // The slug follows the title while the post is a draft; once published its URL is public.
-      const slugFollowsTitle = current.visibility === "draft" && title !== current.title;
-      const slug = slugFollowsTitle ? await freeSlug(tx, authorId, title, current.id) : current.slug;
+      if (slug !== current.slug) await rememberOldSlug(tx, current, slug);
+      const now = new Date();
       const [updated] = await tx
         .update(posts)
-        .set({ title, markdown, slug, version: current.version + 1, status: "queued", error: null, updatedAt: new Date(), queuedAt: new Date() })
+        .set({ ...fields, slug, version: current.version + 1, status: "queued", error: null, updatedAt: now, queuedAt: now })
         .where(eq(posts.id, current.id))
         .returning();
       if (!updated) throw notFound();
@@ -199,6 +263,17 @@ export async function updatePost(authorId: string, input: z.output<typeof postUp
   );
   if (result.changed) await dispatch(result.row);
   return toOwnPost(result.row);
+}
+
+/** A post that was ever public keeps answering at its old slug (301 to the new one). */
+async function rememberOldSlug(tx: Tx, current: PostRow, newSlug: string): Promise<void> {
+  // The new slug is this post's now: a redirect from it to anywhere would shadow nothing, so drop it.
+  await tx.delete(slugRedirects).where(and(eq(slugRedirects.authorId, current.authorId), eq(slugRedirects.slug, newSlug)));
+  if (current.publishedAt === null && current.visibility === "draft") return;
+  await tx
+    .insert(slugRedirects)
+    .values({ authorId: current.authorId, slug: current.slug, postId: current.id })
+    .onConflictDoUpdate({ target: [slugRedirects.authorId, slugRedirects.slug], set: { postId: current.id, createdAt: new Date() } });
 }
 
 export async function deletePost(authorId: string, id: string): Promise<{ id: string }> {
@@ -218,6 +293,11 @@ export async function getOwnPost(authorId: string, id: string): Promise<OwnPost>
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)));
   if (!row) throw notFound();
   return toOwnPost(row);
+}
+
+/** The user's text matched literally by LIKE: % and _ are not wildcards to a writer. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function encodeCursor(row: Pick<PostRow, "updatedAt" | "id">): string {
@@ -246,6 +326,8 @@ export async function listOwnPosts(
       and(
         eq(posts.authorId, authorId),
         input.visibility ? eq(posts.visibility, input.visibility) : undefined,
+        input.filter === "failed" ? eq(posts.status, "failed") : input.filter ? eq(posts.visibility, input.filter) : undefined,
+        input.query ? ilike(posts.title, `%${escapeLike(input.query)}%`) : undefined,
         after
           ? or(lt(posts.updatedAt, after.updatedAt), and(eq(posts.updatedAt, after.updatedAt), lt(posts.id, after.id)))
           : undefined,
@@ -259,27 +341,98 @@ export async function listOwnPosts(
 }
 
 /**
- * Publishes the post's current version. Readers see it once the worker has processed it; until then
- * they keep the previously published version, if any. A version still queued or processing needs no
- * new job (the worker publishes it when it finishes, under the row lock); a finished or failed one is
- * queued again so the worker renders and publishes it.
+ * Publishes the locked row's current version. Readers see it once the worker has processed it; until
+ * then they keep the previously published version, if any. A version still queued or processing needs
+ * no new job (the worker publishes it when it finishes, under the row lock); a finished or failed one
+ * is queued again so the worker renders and publishes it.
  */
+async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; needsJob: boolean }> {
+  if (current.visibility === "published" && current.publishedVersion === current.version) return { row: current, needsJob: false };
+  const needsJob = current.status === "ready" || current.status === "failed";
+  const [updated] = await tx
+    .update(posts)
+    .set({ visibility: "published", scheduledAt: null, ...(needsJob && { status: "queued" as const, error: null, queuedAt: new Date() }) })
+    .where(eq(posts.id, current.id))
+    .returning();
+  if (!updated) throw notFound();
+  return { row: updated, needsJob };
+}
+
+async function afterPublish({ row, needsJob }: { row: PostRow; needsJob: boolean }): Promise<void> {
+  if (needsJob) await dispatch(row, "publish");
+  else await announce(row);
+}
+
 export async function publishPost(authorId: string, id: string): Promise<OwnPost> {
-  const { row, needsJob } = await db.transaction(async (tx) => {
-    const current = await lockOwnPost(tx, authorId, id);
-    if (current.visibility === "published" && current.publishedVersion === current.version) return { row: current, needsJob: false };
-    const needsJob = current.status === "ready" || current.status === "failed";
+  const result = await db.transaction(async (tx) => publishLocked(tx, await lockOwnPost(tx, authorId, id)));
+  await afterPublish(result);
+  return toOwnPost(result.row);
+}
+
+/**
+ * Schedules publication. A delayed BullMQ job publishes the post at that time; if Redis loses it, the
+ * worker's sweep publishes posts whose time has passed, so the post is published once either way.
+ */
+export async function schedulePost(authorId: string, input: { id: string; publishAt: Date }): Promise<OwnPost> {
+  const row = await db.transaction(async (tx) => {
+    const current = await lockOwnPost(tx, authorId, input.id);
+    if (current.visibility === "published") {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "This post is already published. Unpublish it first to schedule it." });
+    }
     const [updated] = await tx
       .update(posts)
-      .set({ visibility: "published", scheduledAt: null, ...(needsJob && { status: "queued" as const, error: null, queuedAt: new Date() }) })
+      .set({ visibility: "scheduled", scheduledAt: input.publishAt })
       .where(eq(posts.id, current.id))
       .returning();
     if (!updated) throw notFound();
-    return { row: updated, needsJob };
+    return updated;
   });
-  if (needsJob) await dispatch(row, "publish");
-  else await announce(row);
+  try {
+    await enqueuePublishPost({ postId: row.id, scheduledAt: input.publishAt.toISOString() });
+  } catch (err) {
+    logger.warn({ err, postId: row.id }, "scheduling job not enqueued; the worker sweep will publish on time");
+  }
+  await announce(row);
   return toOwnPost(row);
+}
+
+/** Cancels a schedule; the post goes back to being a draft. Its delayed job finds nothing to do. */
+export async function unschedulePost(authorId: string, id: string): Promise<OwnPost> {
+  const [row] = await db
+    .update(posts)
+    .set({ visibility: "draft", scheduledAt: null })
+    .where(and(eq(posts.id, id), eq(posts.authorId, authorId), eq(posts.visibility, "scheduled")))
+    .returning();
+  if (!row) return getOwnPost(authorId, id); // not scheduled (or not yours: NOT_FOUND)
+  await announce(row);
+  return toOwnPost(row);
+}
+
+/**
+ * The worker's side of scheduling: publishes the post if it is still scheduled for `scheduledAt`
+ * (rescheduled or cancelled posts ignore old jobs). Returns whether it published.
+ */
+export async function publishScheduledPost(postId: string, scheduledAt: Date | null): Promise<boolean> {
+  const result = await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(posts).where(eq(posts.id, postId)).for("update");
+    if (!current || current.visibility !== "scheduled" || !current.scheduledAt) return null;
+    if (scheduledAt && current.scheduledAt.getTime() !== scheduledAt.getTime()) return null;
+    if (current.scheduledAt.getTime() > Date.now() + 1_000) return null; // not due yet
+    return publishLocked(tx, current);
+  });
+  if (!result) return false;
+  await afterPublish(result);
+  return true;
+}
+
+/** Scheduled posts whose time has passed: the sweep publishes them if their delayed job was lost. */
+export async function listOverdueScheduledPosts(graceSeconds: number, limit: number) {
+  return db
+    .select({ postId: posts.id, scheduledAt: posts.scheduledAt })
+    .from(posts)
+    .where(and(eq(posts.visibility, "scheduled"), lt(posts.scheduledAt, sql`now() - make_interval(secs => ${graceSeconds})`)))
+    .orderBy(asc(posts.scheduledAt))
+    .limit(limit);
 }
 
 /** Takes the post off the public site at once; the text and its rendering stay for the writer. */
@@ -318,17 +471,81 @@ export async function retryPost(authorId: string, id: string): Promise<OwnPost> 
 
 const isPublic = and(eq(posts.visibility, "published"), isNotNull(posts.publishedHtml), isNotNull(posts.publishedAt));
 
-/** A published post by its author's username and its slug; drafts and unknown posts are NOT_FOUND. */
-export async function getPublishedPost(username: string, slug: string): Promise<PublicPost> {
+/** A link to another published post. */
+export interface PostLink {
+  title: string;
+  slug: string;
+}
+
+export interface PublicPostPage extends PublicPost {
+  /** The author's previous (older) and next (newer) published posts. */
+  previous: PostLink | null;
+  next: PostLink | null;
+}
+
+/**
+ * A published post by its author's username and its slug, or by a slug it had before (the answer's
+ * `slug` then differs and the page redirects). Drafts and unknown posts are NOT_FOUND.
+ */
+export async function getPublishedPost(username: string, slug: string): Promise<PublicPostPage> {
   const author = await getPublicProfileByUsername(username);
   if (!author) throw notFound();
-  const [row] = await readDb
+  let [row] = await readDb
     .select()
     .from(posts)
     .where(and(eq(posts.authorId, author.id), eq(posts.slug, slug), isPublic));
+  if (!row) {
+    [row] = await readDb
+      .select(getTableColumns(posts))
+      .from(slugRedirects)
+      .innerJoin(posts, eq(posts.id, slugRedirects.postId))
+      .where(and(eq(slugRedirects.authorId, author.id), eq(slugRedirects.slug, slug), isPublic));
+  }
   const post = row ? toPublicPost(row, author) : null;
-  if (!post) throw notFound();
-  return post;
+  if (!row || !post) throw notFound();
+  const link = { title: sql<string>`coalesce(${posts.publishedTitle}, ${posts.title})`, slug: posts.slug };
+  const sameAuthor = and(eq(posts.authorId, author.id), isPublic);
+  const [[previous], [next]] = await Promise.all([
+    readDb
+      .select(link)
+      .from(posts)
+      .where(and(sameAuthor, or(lt(posts.publishedAt, post.publishedAt), and(eq(posts.publishedAt, post.publishedAt), lt(posts.id, post.id)))))
+      .orderBy(desc(posts.publishedAt), desc(posts.id))
+      .limit(1),
+    readDb
+      .select(link)
+      .from(posts)
+      .where(and(sameAuthor, or(gt(posts.publishedAt, post.publishedAt), and(eq(posts.publishedAt, post.publishedAt), gt(posts.id, post.id)))))
+      .orderBy(asc(posts.publishedAt), asc(posts.id))
+      .limit(1),
+  ]);
+  return { ...post, previous: previous ?? null, next: next ?? null };
+}
+
+/** The published versions of the writer's post, newest first. */
+export async function listRevisions(authorId: string, id: string) {
+  await getOwnPost(authorId, id); // NOT_FOUND for someone else's post
+  return db
+    .select({ version: revisions.version, title: revisions.title, publishedAt: revisions.publishedAt })
+    .from(revisions)
+    .where(eq(revisions.postId, id))
+    .orderBy(desc(revisions.version));
+}
+
+export async function getRevision(authorId: string, id: string, version: number) {
+  await getOwnPost(authorId, id);
+  const [revision] = await db
+    .select({ version: revisions.version, title: revisions.title, markdown: revisions.markdown, html: revisions.html, publishedAt: revisions.publishedAt })
+    .from(revisions)
+    .where(and(eq(revisions.postId, id), eq(revisions.version, version)));
+  if (!revision) throw new TRPCError({ code: "NOT_FOUND", message: "No such revision." });
+  return revision;
+}
+
+/** Brings back a revision's title and text as a new version (an ordinary edit, so it can be undone). */
+export async function restoreRevision(authorId: string, input: { id: string; revision: number; version: number }): Promise<OwnPost> {
+  const revision = await getRevision(authorId, input.id, input.revision);
+  return updatePost(authorId, { id: input.id, version: input.version, title: revision.title, markdown: revision.markdown });
 }
 
 /** The latest published posts across all writers (home page), or one writer's (author page). */

@@ -17,3 +17,15 @@ export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string 
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/** Whether `slug` is what firstFreeSlug would make from `title` (so the writer has not chosen it). */
+export function isGeneratedSlug(slug: string, title: string): boolean {
+  const base = slugForTitle(title);
+  if (slug === base) return true;
+  const cut = slug.lastIndexOf("-");
+  const prefix = slug.slice(0, cut);
+  const suffix = slug.slice(cut); // "-2"
+  if (cut < 0 || !/^-\d+$/.test(suffix)) return false;
+  // firstFreeSlug shortens long bases to fit the suffix within SLUG_MAX.
+  return prefix === base || prefix === base.slice(0, SLUG_MAX - suffix.length);
+}

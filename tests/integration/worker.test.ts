@@ -120,7 +120,9 @@ describe("the worker processing process-post", () => {
     }
     const failed = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "failed");
     expect(failed.error).toBe("renderer exploded");
-    const job = await queue.getJob(`fast-${post.id}`);
+    // BullMQ files the job as failed just after the processor recorded the reason.
+    const job = await eventually(() => queue.getJob(`fast-${post.id}`), (j) => Boolean(j?.finishedOn));
+    expect(job?.failedReason).toBe("renderer exploded");
     expect(job?.attemptsMade).toBe(2);
     expect(await job?.isFailed()).toBe(true);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SLUG_MAX, firstFreeSlug, slugForTitle } from "@/server/posts/slug";
+import { SLUG_MAX, firstFreeSlug, isGeneratedSlug, slugForTitle } from "@/server/posts/slug";
 
 describe("slugForTitle", () => {
   it("lower-cases and hyphenates words", () => {
@@ -28,5 +28,18 @@ describe("firstFreeSlug", () => {
 
   it("appends the first free number", () => {
     expect(firstFreeSlug("hello", new Set(["hello", "hello-2"]))).toBe("hello-3");
+  });
+});
+
+describe("isGeneratedSlug", () => {
+  it("recognises slugs made from the title, with or without a number", () => {
+    expect(isGeneratedSlug("hello-world", "Hello World")).toBe(true);
+    expect(isGeneratedSlug("hello-world-3", "Hello World")).toBe(true);
+  });
+
+  it("rejects slugs the writer chose", () => {
+    expect(isGeneratedSlug("my-own-slug", "Hello World")).toBe(false);
+    expect(isGeneratedSlug("hello", "Hello World")).toBe(false);
+    expect(isGeneratedSlug("hello-2", "Hello World")).toBe(false);
   });
 });

@@ -7,6 +7,9 @@ import {
   postCreateSchema,
   postListSchema,
   postPreviewSchema,
+  postRestoreSchema,
+  postRevisionSchema,
+  postScheduleSchema,
   postUpdateSchema,
 } from "@/lib/validations/post";
 import { postStatusEvents } from "../../jobs/status-feed";
@@ -15,11 +18,16 @@ import {
   deletePost,
   getOwnPost,
   getPublishedPost,
+  getRevision,
   listPublishedPosts,
+  listRevisions,
   listOwnPosts,
   publishPost,
+  restoreRevision,
   retryPost,
+  schedulePost,
   unpublishPost,
+  unschedulePost,
   updatePost,
 } from "../../posts/service";
 import { renderMarkdown } from "../../render";
@@ -34,6 +42,14 @@ export const postsRouter = createTRPCRouter({
   list: protectedProcedure.input(postListSchema).query(({ ctx, input }) => listOwnPosts(ctx.session.user.id, input)),
   publish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input.id)),
   unpublish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unpublishPost(ctx.session.user.id, input.id)),
+  /** Publishes at a future time (a delayed job); `unschedule` turns it back into a draft. */
+  schedule: protectedProcedure.input(postScheduleSchema).mutation(({ ctx, input }) => schedulePost(ctx.session.user.id, input)),
+  unschedule: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unschedulePost(ctx.session.user.id, input.id)),
+  /** Every published version of the post, newest first. */
+  revisions: protectedProcedure.input(postByIdSchema).query(({ ctx, input }) => listRevisions(ctx.session.user.id, input.id)),
+  revision: protectedProcedure.input(postRevisionSchema).query(({ ctx, input }) => getRevision(ctx.session.user.id, input.id, input.version)),
+  /** Brings a revision back as a new version of the post (based on `version`, like update). */
+  restoreRevision: protectedProcedure.input(postRestoreSchema).mutation(({ ctx, input }) => restoreRevision(ctx.session.user.id, input)),
   retry: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => retryPost(ctx.session.user.id, input.id)),
   /** The latest published posts across all writers (home page). */
   latest: publicProcedure.input(postLatestSchema).query(({ input }) => listPublishedPosts({ limit: input.limit })),
