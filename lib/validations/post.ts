@@ -133,3 +133,16 @@ export const postByAuthorSchema = z.object({
   username: z.string().trim().toLowerCase().min(1).max(30),
   limit: z.number().int().min(1).max(50).default(20),
 });
+
+export const postPublishedSchema = z.object({
+  cursor: z.string().max(200).nullish(),
+  limit: z.number().int().min(1).max(50).default(20),
+  tag: postTagSchema.optional(),
+  username: z.string().trim().toLowerCase().min(1).max(30).optional(),
+});
+
+export const postSearchSchema = z.object({
+  q: storableText("The search").trim().min(1, "Type something to search for.").max(200, "The search is too long."),
+  offset: z.number().int().min(0).max(10_000).default(0),
+  limit: z.number().int().min(1).max(50).default(20),
+});

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, or, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
@@ -550,18 +550,95 @@ export async function restoreRevision(authorId: string, input: { id: string; rev
 
 /** The latest published posts across all writers (home page), or one writer's (author page). */
 export async function listPublishedPosts(options: { authorId?: string; limit?: number }): Promise<PublicPost[]> {
-  const rows = await readDb
-    .select()
-    .from(posts)
-    .where(and(isPublic, options.authorId ? eq(posts.authorId, options.authorId) : undefined))
-    .orderBy(desc(posts.publishedAt), desc(posts.id))
-    .limit(options.limit ?? 20);
+  return (await pagePublishedPosts({ authorId: options.authorId, limit: options.limit ?? 20 })).items;
+}
+
+function encodePublishedCursor(post: Pick<PublicPost, "publishedAt" | "id">): string {
+  return Buffer.from(`${post.publishedAt.toISOString()}|${post.id}`).toString("base64url");
+}
+
+async function withAuthors(rows: PostRow[]): Promise<PublicPost[]> {
   const authors = await getPublicProfilesByIds(rows.map((r) => r.authorId));
   return rows.flatMap((row) => {
     const author = authors.get(row.authorId);
     const post = author ? toPublicPost(row, author) : null;
     return post ? [post] : [];
   });
+}
+
+/** Published posts, newest first, keyset-paginated; optionally one writer's or one tag's. */
+export async function pagePublishedPosts(options: {
+  authorId?: string;
+  tag?: string;
+  limit: number;
+  cursor?: string | null;
+}): Promise<{ items: PublicPost[]; nextCursor: string | null }> {
+  const after = options.cursor ? decodeCursor(options.cursor) : null; // same shape: time|id
+  const rows = await readDb
+    .select()
+    .from(posts)
+    .where(
+      and(
+        isPublic,
+        options.authorId ? eq(posts.authorId, options.authorId) : undefined,
+        options.tag ? arrayContains(posts.tags, [options.tag]) : undefined,
+        after ? or(lt(posts.publishedAt, after.updatedAt), and(eq(posts.publishedAt, after.updatedAt), lt(posts.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(posts.publishedAt), desc(posts.id))
+    .limit(options.limit + 1);
+  const items = await withAuthors(rows.slice(0, options.limit));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > options.limit && last ? encodePublishedCursor(last) : null };
+}
+
+/** A search hit: the post plus a snippet whose matches are wrapped in <mark> (all else HTML-escaped). */
+export interface SearchHit extends PublicPost {
+  snippet: string;
+}
+
+// Control characters cannot occur in stored text (the input schemas refuse NUL, and these are never
+// typed), so they mark the matches safely until the snippet is escaped.
+const MARK_START = "\u0002";
+const MARK_END = "\u0003";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+/** Full-text search over published posts, best match first (PostgreSQL ranking, web-search syntax). */
+export async function searchPublishedPosts(query: string, options: { limit: number; offset: number }): Promise<{ items: SearchHit[]; nextOffset: number | null }> {
+  const tsquery = sql`websearch_to_tsquery('english', ${query})`;
+  const rows = await readDb
+    .select({
+      row: posts,
+      snippet: sql<string>`ts_headline('english', coalesce(${posts.publishedText}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
+    })
+    .from(posts)
+    .where(and(isPublic, sql`${posts.searchVector} @@ ${tsquery}`))
+    .orderBy(desc(sql`ts_rank_cd(${posts.searchVector}, ${tsquery})`), desc(posts.publishedAt))
+    .limit(options.limit + 1)
+    .offset(options.offset);
+  const page = rows.slice(0, options.limit);
+  const published = await withAuthors(page.map((r) => r.row));
+  const snippets = new Map(page.map((r) => [r.row.id, r.snippet]));
+  const items = published.map((post) => ({
+    ...post,
+    snippet: escapeHtml(snippets.get(post.id) ?? "").replaceAll(MARK_START, "<mark>").replaceAll(MARK_END, "</mark>"),
+  }));
+  return { items, nextOffset: rows.length > options.limit ? options.offset + options.limit : null };
+}
+
+/** Tags in use on published posts, most used first (tag pages, sitemap). */
+export async function listPublishedTags(limit = 200): Promise<{ tag: string; count: number }[]> {
+  const rows = await readDb.execute<{ tag: string; count: number }>(sql`
+    select t.tag, count(*)::int as count
+    from ${posts} cross join lateral unnest(${posts.tags}) as t(tag)
+    where ${isPublic}
+    group by t.tag
+    order by count(*) desc, t.tag
+    limit ${limit}`);
+  return [...rows];
 }
 
 /**

@@ -7,6 +7,8 @@ import {
   postCreateSchema,
   postListSchema,
   postPreviewSchema,
+  postPublishedSchema,
+  postSearchSchema,
   postRestoreSchema,
   postRevisionSchema,
   postScheduleSchema,
@@ -20,6 +22,9 @@ import {
   getPublishedPost,
   getRevision,
   listPublishedPosts,
+  listPublishedTags,
+  pagePublishedPosts,
+  searchPublishedPosts,
   listRevisions,
   listOwnPosts,
   publishPost,
@@ -59,6 +64,20 @@ export const postsRouter = createTRPCRouter({
     if (!author) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
     return { author, posts: await listPublishedPosts({ authorId: author.id, limit: input.limit }) };
   }),
+  /** Published posts, newest first, paginated; optionally one writer's (username) or one tag's. */
+  published: publicProcedure.input(postPublishedSchema).query(async ({ input }) => {
+    let authorId: string | undefined;
+    if (input.username) {
+      const author = await getPublicProfileByUsername(input.username);
+      if (!author) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
+      authorId = author.id;
+    }
+    return pagePublishedPosts({ authorId, tag: input.tag, limit: input.limit, cursor: input.cursor });
+  }),
+  /** Full-text search over published posts, with highlighted snippets. */
+  search: publicProcedure.input(postSearchSchema).query(({ input }) => searchPublishedPosts(input.q, input)),
+  /** Tags in use, most used first. */
+  tags: publicProcedure.query(() => listPublishedTags()),
   bySlug: publicProcedure.input(postBySlugSchema).query(({ input }) => getPublishedPost(input.username, input.slug)),
 
   /** Exactly the worker's pipeline, without saving; the input schema bounds its size. */

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostWorker, type PostWorker } from "@/worker/post-worker";
+import { anonymous, closeConnections, errorCode, eventually, newWriter } from "./helpers";
+
+let worker: PostWorker;
+beforeAll(async () => {
+  worker = createPostWorker({ sweepIntervalMs: 0 });
+  await worker.worker.waitUntilReady();
+});
+afterAll(async () => {
+  await worker.close();
+  await closeConnections();
+});
+
+type Writer = Awaited<ReturnType<typeof newWriter>>;
+
+async function publish(writer: Writer, title: string, markdown: string, tags: string[] = []) {
+  const post = await writer.api.posts.create({ title, markdown });
+  const withTags = tags.length ? await writer.api.posts.update({ id: post.id, version: 1, tags }) : post;
+  await writer.api.posts.publish({ id: post.id });
+  await eventually(() => writer.api.posts.byId({ id: post.id }), (p) => p.publishedVersion === withTags.version && p.status === "ready");
+  return post;
+}
+
+// Words unique to this run, so other test files' posts cannot match.
+const word = `zephyr${Date.now().toString(36)}`;
+
+describe("posts.search", () => {
+  it("finds a published post by a word of its body, with a highlighted, escaped snippet", async () => {
+    const writer = await newWriter();
+    const post = await publish(writer, "Weather diary", `The ${word} wind blew hard on Tom & "Jerry" over the hills all afternoon.`);
+    const { items } = await anonymous().posts.search({ q: word });
+    expect(items.map((p) => p.id)).toEqual([post.id]);
+    expect(items[0]?.snippet).toContain(`<mark>${word}</mark>`);
+    expect(items[0]?.snippet).toContain("Tom &amp; &quot;Jerry&quot;"); // the writer's text, escaped
+    expect(items[0]?.author.username).toBe(writer.profile.username);
+  });
+
+  it("never finds drafts, and ranks title matches first", async () => {
+    const writer = await newWriter();
+    await writer.api.posts.create({ title: `Draft about ${word}2`, markdown: `${word}2 in a draft` });
+    const inBody = await publish(writer, "Body only", `A mention of ${word}3 deep in the text.`);
+    const inTitle = await publish(writer, `All about ${word}3`, "Nothing else here.");
+    expect((await anonymous().posts.search({ q: `${word}2` })).items).toEqual([]);
+    expect((await anonymous().posts.search({ q: `${word}3` })).items.map((p) => p.id)).toEqual([inTitle.id, inBody.id]);
+  });
+
+  it("refuses an empty query", async () => {
+    expect(await errorCode(anonymous().posts.search({ q: "   " }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("posts.published and posts.tags", () => {
+  it("pages through one tag's posts and counts tags in use", async () => {
+    const writer = await newWriter();
+    const tag = `tag-${word}`;
+    const a = await publish(writer, "Tagged A", "a", [tag]);
+    const b = await publish(writer, "Tagged B", "b", [tag, "other"]);
+    await publish(writer, "Untagged", "c");
+    const first = await anonymous().posts.published({ tag, limit: 1 });
+    expect(first.items.map((p) => p.id)).toEqual([b.id]);
+    const second = await anonymous().posts.published({ tag, limit: 1, cursor: first.nextCursor });
+    expect(second.items.map((p) => p.id)).toEqual([a.id]);
+    expect(second.nextCursor).toBeNull();
+    expect(second.items[0]?.tags).toEqual([tag]);
+    expect(await anonymous().posts.tags()).toContainEqual({ tag, count: 2 });
+  });
+
+  it("lists one writer's published posts and answers NOT_FOUND for an unknown writer", async () => {
+    const writer = await newWriter();
+    const post = await publish(writer, "Mine only", "m");
+    expect((await anonymous().posts.published({ username: writer.profile.username })).items.map((p) => p.id)).toEqual([post.id]);
+    expect(await errorCode(anonymous().posts.published({ username: "nobody_at_all" }))).toBe("NOT_FOUND");
+  });
+});
