@@ -1,0 +1,8 @@
+import { getPost, respond } from "@/server/api/rest/v1";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(_request: Request, { params }: { params: Promise<{ username: string; slug: string }> }) {
+  const { username, slug } = await params;
+  return respond(() => getPost(decodeURIComponent(username).replace(/^@/, ""), decodeURIComponent(slug)));
+}
