@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "@/server/api/root";
+import { PASSWORD, anonymous, closeConnections, eventually, newWriter } from "./helpers";
+import { createPostWorker, type PostWorker } from "@/worker/post-worker";
+
+// Every procedure, called as anonymous, as the owner of the object it touches, and as another writer.
+// A new procedure fails the completeness check until it is added here with its expected answers.
+
+type Caller = ReturnType<typeof anonymous>;
+type Fixture = { postId: string; version: number; username: string; slug: string };
+type Expect = "ok" | "UNAUTHORIZED" | "NOT_FOUND";
+interface Row {
+  call: (api: Caller, f: Fixture) => Promise<unknown>;
+  anonymous: Expect;
+  owner: Expect;
+  other: Expect;
+}
+
+const future = () => new Date(Date.now() + 3_600_000);
+const publicRead = { anonymous: "ok", owner: "ok", other: "ok" } as const;
+const ownerOnly = { anonymous: "UNAUTHORIZED", owner: "ok", other: "NOT_FOUND" } as const;
+const selfOnly = { anonymous: "UNAUTHORIZED", owner: "ok", other: "ok" } as const; // acts on the caller's own account
+
+const matrix: Record<string, Row> = {
+  "users.register": { call: (api) => api.users.register({ email: `m-${crypto.randomUUID()}@example.com`, username: `m_${crypto.randomUUID().slice(0, 8)}`, displayName: "M", password: PASSWORD }), ...publicRead },
+  "users.me": { call: (api) => api.users.me(), ...selfOnly },
+  "users.updateProfile": { call: (api) => api.users.updateProfile({ bio: "matrix" }), ...selfOnly },
+  "users.changePassword": { call: (api) => api.users.changePassword({ currentPassword: PASSWORD, newPassword: `${PASSWORD} again` }), ...selfOnly },
+  "users.changeEmail": { call: (api) => api.users.changeEmail({ currentPassword: PASSWORD, email: `c-${crypto.randomUUID()}@example.com` }), ...selfOnly },
+  "users.signOutEverywhere": { call: (api) => api.users.signOutEverywhere(), ...selfOnly },
+  "users.byUsername": { call: (api, f) => api.users.byUsername({ username: f.username }), ...publicRead },
+  "posts.create": { call: (api) => api.posts.create({ title: "Matrix", markdown: "m" }), ...selfOnly },
+  "posts.update": { call: (api, f) => api.posts.update({ id: f.postId, version: f.version, title: "Matrix edit" }), ...ownerOnly },
+  "posts.delete": { call: (api, f) => api.posts.delete({ id: f.postId }), ...ownerOnly },
+  "posts.byId": { call: (api, f) => api.posts.byId({ id: f.postId }), ...ownerOnly },
+  "posts.list": { call: (api) => api.posts.list({}), ...selfOnly },
+  "posts.publish": { call: (api, f) => api.posts.publish({ id: f.postId }), ...ownerOnly },
+  "posts.unpublish": { call: (api, f) => api.posts.unpublish({ id: f.postId }), ...ownerOnly },
+  "posts.schedule": {
+    // The fixture's post is published, which cannot be scheduled: take it down first (same refusals).
+    call: async (api, f) => {
+      await api.posts.unpublish({ id: f.postId });
+      return api.posts.schedule({ id: f.postId, publishAt: future() });
+    },
+    ...ownerOnly,
+  },
+  "posts.unschedule": { call: (api, f) => api.posts.unschedule({ id: f.postId }), ...ownerOnly },
+  "posts.revisions": { call: (api, f) => api.posts.revisions({ id: f.postId }), ...ownerOnly },
+  "posts.revision": { call: (api, f) => api.posts.revision({ id: f.postId, version: 1 }), ...ownerOnly },
+  "posts.restoreRevision": { call: (api, f) => api.posts.restoreRevision({ id: f.postId, revision: 1, version: f.version }), ...ownerOnly },
+  "posts.retry": { call: (api, f) => api.posts.retry({ id: f.postId }), ...ownerOnly },
+  "posts.latest": { call: (api) => api.posts.latest({}), ...publicRead },
+  "posts.byAuthor": { call: (api, f) => api.posts.byAuthor({ username: f.username }), ...publicRead },
+  "posts.published": { call: (api, f) => api.posts.published({ username: f.username }), ...publicRead },
+  "posts.search": { call: (api) => api.posts.search({ q: "matrix" }), ...publicRead },
+  "posts.tags": { call: (api) => api.posts.tags(), ...publicRead },
+  "posts.bySlug": { call: (api, f) => api.posts.bySlug({ username: f.username, slug: f.slug }), ...publicRead },
+  "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...publicRead },
+  "posts.onStatusChange": {
+    // A subscription: calling it returns the event stream, which we close at once.
+    call: async (api) => {
+      const stream = (await api.posts.onStatusChange()) as AsyncIterable<unknown> & AsyncIterator<unknown>;
+      await stream.return?.();
+    },
+    ...selfOnly,
+  },
+};
+
+let worker: PostWorker;
+beforeAll(async () => {
+  worker = createPostWorker({ sweepIntervalMs: 0 });
+  await worker.worker.waitUntilReady();
+});
+afterAll(async () => {
+  await worker.close();
+  await closeConnections();
+});
+
+/** A fresh owner with one published post (with a revision) per call, so destructive rows stay independent. */
+async function fixture() {
+  const owner = await newWriter("Owner");
+  const post = await owner.api.posts.create({ title: "Owned", markdown: "owned" });
+  await owner.api.posts.publish({ id: post.id });
+  const ready = await eventually(() => owner.api.posts.byId({ id: post.id }), (p) => p.publishedVersion === 1);
+  return { owner, f: { postId: post.id, version: ready.version, username: owner.profile.username, slug: ready.slug } };
+}
+
+async function outcome(call: Promise<unknown>): Promise<Expect | string> {
+  try {
+    await call;
+    return "ok";
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
+
+describe("the access matrix", () => {
+  it("covers every procedure of the API", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(matrix).sort());
+  });
+
+  for (const [name, row] of Object.entries(matrix)) {
+    it(`${name}: anonymous → ${row.anonymous}, owner → ${row.owner}, another writer → ${row.other}`, async () => {
+      const { owner, f } = await fixture();
+      const other = await newWriter("Other");
+      expect(await outcome(row.call(anonymous(), f))).toBe(row.anonymous);
+      expect(await outcome(row.call(other.api, f))).toBe(row.other);
+      // The owner goes last: their call may change or delete the object.
+      expect(await outcome(row.call(owner.api, f))).toBe(row.owner);
+    });
+  }
+});
