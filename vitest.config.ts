@@ -17,6 +17,9 @@ export default defineConfig({
   },
   test: {
     root,
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses; let Vite
+    // resolve it (route-handler tests import the auth config).
+    server: { deps: { inline: ["next-auth", "@auth/core"] } },
     environment: "node",
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     // Creates one migrated database and a Redis key prefix per run; sets DATABASE_URL etc. for the tests.

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { NextRequest } from "next/server";
+import { limitBody } from "@/server/api/body-limit";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { getSession } from "@/server/auth/session";
@@ -19,12 +20,14 @@ function isForeignOrigin(req: NextRequest): boolean {
   return origin !== new URL(env.APP_URL).origin && origin !== req.nextUrl.origin;
 }
 
-const handler = async (req: NextRequest) => {
-  if (isForeignOrigin(req)) {
+const handler = async (incoming: NextRequest) => {
+  if (isForeignOrigin(incoming)) {
     return Response.json({ error: { message: "Cross-site requests are not allowed." } }, { status: 403 });
   }
+  const req = await limitBody(incoming);
+  if (req instanceof Response) return req;
   const requestId = requestIdFrom(req.headers);
-  const stopTimer = startHttpTimer("/api/trpc", req.method);
+  const stopTimer = startHttpTimer("/api/trpc", incoming.method);
   const response = await requestContext.run({ requestId }, () =>
     fetchRequestHandler({
       endpoint: "/api/trpc",

@@ -1,0 +1,32 @@
+import { NextRequest } from "next/server";
+import { afterAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/trpc/[trpc]/route";
+import { MAX_BODY_BYTES } from "@/server/api/body-limit";
+import { closeConnections } from "./helpers";
+
+afterAll(async () => {
+  await closeConnections();
+});
+
+const url = "http://127.0.0.1:3000/api/trpc/posts.preview";
+
+describe("POST /api/trpc", () => {
+  it("refuses a mutation from another site's page with 403", async () => {
+    const response = await POST(new NextRequest(url, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify({ json: { markdown: "x" } }) }));
+    expect(response.status).toBe(403);
+  });
+
+  it("refuses a body over the limit with 413 before parsing it, declared or streamed", async () => {
+    const big = JSON.stringify({ json: { markdown: "x".repeat(MAX_BODY_BYTES) } });
+    const declared = await POST(new NextRequest(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(big.length) }, body: big }));
+    expect(declared.status).toBe(413);
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const streamed = await POST(new NextRequest(url, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit & { duplex: "half" }));
+    expect(streamed.status).toBe(413);
+  });
+});
