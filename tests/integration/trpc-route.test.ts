@@ -26,7 +26,9 @@ describe("POST /api/trpc", () => {
         controller.close();
       },
     });
-    const streamed = await POST(new NextRequest(url, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit & { duplex: "half" }));
+    // Node needs `duplex` for a streamed body; the DOM RequestInit type does not know it yet.
+    const init = { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" };
+    const streamed = await POST(new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]));
     expect(streamed.status).toBe(413);
   });
 });
