@@ -1,0 +1,102 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState, type FormEvent } from "react";
+import { zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { goToAfterAuthChange } from "@/components/auth-navigation";
+import { useHydrated } from "@/components/use-hydrated";
+import { userSignInSchema } from "@/lib/validations/user";
+
+/** The server says "rate_limited:<seconds>" when there were too many attempts; anything else is a wrong password. */
+function signInErrorMessage(code: string | undefined): string {
+  const match = /^rate_limited:(\d+)$/.exec(code ?? "");
+  if (!match) return "Wrong email or password.";
+  const seconds = Number(match[1]);
+  const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+  return `Too many sign-in attempts. Please wait ${wait} and try again.`;
+}
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFormError(null);
+    const parsed = userSignInSchema.safeParse({ email, password });
+    if (!parsed.success) {
+      setFieldErrors(zodFieldErrors(parsed.error.issues));
+      return;
+    }
+    setFieldErrors({});
+    setPending(true);
+    try {
+      const result = await signIn("credentials", { email: parsed.data.email, password, redirect: false });
+      if (!result || result.error || !result.ok) {
+        setFormError(signInErrorMessage(result?.code));
+        setPending(false);
+        return;
+      }
+      goToAfterAuthChange(callbackUrl);
+    } catch {
+      setFormError("We could not reach InkWell. Check your connection and try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-5">
+      {formError ? (
+        <Alert tone="error" id="sign-in-error">
+          {formError}
+        </Alert>
+      ) : null}
+      <FormField id="email" label="Email" errors={fieldErrors.email}>
+        {(control) => (
+          <Input
+            {...control}
+            type="email"
+            name="email"
+            autoComplete="email"
+            inputMode="email"
+            required
+            readOnly={!hydrated}
+            value={email}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              setFieldErrors((prev) => ({ ...prev, email: undefined }));
+            }}
+          />
+        )}
+      </FormField>
+      <FormField id="password" label="Password" errors={fieldErrors.password}>
+        {(control) => (
+          <Input
+            {...control}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            readOnly={!hydrated}
+            value={password}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              setFieldErrors((prev) => ({ ...prev, password: undefined }));
+            }}
+          />
+        )}
+      </FormField>
+      <Button type="submit" size="lg" className="w-full" pending={pending} disabled={!hydrated}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireSession } from "@/app/_lib/require-session";
+import { PageHeader } from "@/components/page-header";
+import { PostList } from "@/components/post-list";
+import { postListInput } from "@/components/post-queries";
+import { buttonClasses } from "@/components/ui/button";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Your posts" };
+
+export default async function DashboardPage() {
+  const session = await requireSession("/dashboard");
+  await getQueryClient().prefetchInfiniteQuery(
+    trpc.posts.list.infiniteQueryOptions(postListInput, { getNextPageParam: (page) => page.nextCursor }),
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Your posts"
+        description="Drafts and published posts, newest edit first."
+        actions={
+          <Link href="/editor/new" className={buttonClasses({ size: "lg" })}>
+            <span aria-hidden="true" className="text-lg leading-none">
+              +
+            </span>
+            New post
+          </Link>
+        }
+      />
+      <div className="mt-8">
+        <HydrateClient>
+          <PostList username={session.user.username} />
+        </HydrateClient>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import Link from "next/link";
+import { getSession } from "@/server/auth/session";
+import { Logo } from "./logo";
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "./sign-out-button";
+import { buttonClasses } from "./ui/button";
+
+/**
+ * The header on every page: the name, navigation, and who is signed in (or how to sign in). On narrow
+ * screens the navigation moves to a second row.
+ */
+export async function SiteHeader() {
+  const session = await getSession();
+  const user = session?.user;
+  return (
+    <header className="sticky top-0 z-30 border-b border-stone-200/80 bg-paper/90 backdrop-blur supports-[backdrop-filter]:bg-paper/75">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:h-16 sm:flex-nowrap sm:px-6 sm:py-0">
+        <Logo />
+        {user ? (
+          <>
+            <nav aria-label="Main" className="order-last flex w-full items-center gap-1 sm:order-none sm:w-auto">
+              <NavLink href="/dashboard">Dashboard</NavLink>
+              <NavLink href="/editor/new" className="sm:hidden">
+                New post
+              </NavLink>
+            </nav>
+            <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-3">
+              <span className="hidden sm:inline-flex">
+                <Link href="/editor/new" className={buttonClasses({ size: "sm" })}>
+                  New post
+                </Link>
+              </span>
+              <Link
+                href={`/@${user.username}`}
+                className="min-w-0 truncate rounded-md px-2 py-1 text-sm font-medium text-stone-700 hover:text-stone-950 sm:max-w-[14rem]"
+                title="Your public page"
+              >
+                <span className="sr-only">Signed in as </span>
+                {user.name}
+              </Link>
+              <span className="shrink-0 whitespace-nowrap">
+                <SignOutButton />
+              </span>
+            </div>
+          </>
+        ) : (
+          <nav aria-label="Account" className="ml-auto flex items-center gap-2">
+            <NavLink href="/sign-in">Sign in</NavLink>
+            <Link href="/sign-up" className={buttonClasses({ size: "sm" })}>
+              Sign up
+            </Link>
+          </nav>
+        )}
+      </div>
+    </header>
+  );
+}
