@@ -54,6 +54,7 @@ export async function completeProcessing(postId: string, version: number, render
           publishedHtml: rendered.html,
           publishedExcerpt: excerpt,
           publishedText: rendered.text,
+          publishedToc: rendered.toc,
           publishedWordCount: rendered.wordCount,
           publishedReadingTimeMinutes: rendered.readingTimeMinutes,
           publishedAt: current.publishedAt ?? new Date(),

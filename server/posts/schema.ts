@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, customType, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { TocEntry } from "../render";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -54,6 +55,8 @@ export const posts = postsSchema.table(
     publishedReadingTimeMinutes: integer("published_reading_time_minutes"),
     /** Plain text of the published version, written by the worker; feeds the search index below. */
     publishedText: text("published_text"),
+    /** Table of contents (h2/h3) of the published version. */
+    publishedToc: jsonb("published_toc").$type<TocEntry[]>(),
     searchVector: tsvector("search_vector").generatedAlwaysAs(
       (): ReturnType<typeof sql> =>
         sql`setweight(to_tsvector('english', coalesce(published_title, '')), 'A') || setweight(to_tsvector('english', coalesce(published_text, '')), 'B')`,

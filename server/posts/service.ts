@@ -8,6 +8,7 @@ import { announcePostStatus, enqueueProcessPost, enqueuePublishPost } from "../j
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
+import type { TocEntry } from "../render";
 import { processPost } from "./process-post";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
@@ -56,6 +57,8 @@ export interface PublicPost {
   tags: string[];
   coverImageUrl: string | null;
   canonicalUrl: string | null;
+  /** The h2/h3 headings, for a table of contents on long posts. */
+  toc: TocEntry[];
   publishedAt: Date;
   /** When the published text last changed. */
   updatedAt: Date;
@@ -102,6 +105,7 @@ function toPublicPost(row: PostRow, author: PublicProfile): PublicPost | null {
     tags: row.tags,
     coverImageUrl: row.coverImageUrl,
     canonicalUrl: row.canonicalUrl,
+    toc: row.publishedToc ?? [],
     publishedAt: row.publishedAt,
     updatedAt: row.updatedAt,
     author: { username: author.username, displayName: author.displayName, bio: author.bio },
@@ -448,6 +452,7 @@ export async function unpublishPost(authorId: string, id: string): Promise<OwnPo
       publishedWordCount: null,
       publishedReadingTimeMinutes: null,
       publishedText: null,
+      publishedToc: null,
       publishedAt: null,
     })
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))

@@ -1,14 +1,17 @@
-import type { Root as HastRoot } from "hast";
+import type { Element, Root as HastRoot } from "hast";
 import readingTime from "reading-time";
 import rehypeExternalLinks from "rehype-external-links";
+import rehypeHighlight from "rehype-highlight";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import rehypeParse from "rehype-parse";
+import rehypeSlug from "rehype-slug";
 import rehypeStringify from "rehype-stringify";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import { toString as hastToString } from "hast-util-to-string";
+import { visit } from "unist-util-visit";
 
 // The one render pipeline: Markdown (CommonMark + GFM) → HTML → allowlist sanitizer. The worker renders
 // posts with it and `posts.preview` uses it too, so a preview is exactly what readers will get.
@@ -17,7 +20,10 @@ import { toString as hastToString } from "hast-util-to-string";
 /**
  * GitHub's allowlist (hast-util-sanitize's default): no scripts, styles, event handlers, iframes or
  * forms; links limited to http, https, mailto (and in-page anchors); ids prefixed with
- * `user-content-` (by remark-rehype, see below) so a post cannot clobber the page's DOM. We keep code's `language-*` classes.
+ * `user-content-` (by remark-rehype and rehype-slug, see below) so a post cannot clobber the page's
+ * DOM. We keep code's `language-*` classes and the `hljs*` classes of the syntax highlighter, which
+ * runs after the sanitizer (its output is ours, not the writer's), so that sanitizing a rendered post
+ * again changes nothing.
  */
 export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
@@ -30,7 +36,14 @@ export const sanitizeSchema: SanitizeSchema = {
     href: ["http", "https", "mailto"],
     src: ["http", "https"],
   },
+  attributes: {
+    ...defaultSchema.attributes,
+    code: [["className", /^language-./, "hljs"]],
+    span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-/]],
+  },
 };
+
+const HEADING_ID_PREFIX = "user-content-";
 
 const processor = unified()
   .use(remarkParse)
@@ -38,6 +51,10 @@ const processor = unified()
   // Raw HTML in Markdown is dropped, not passed through: writers get Markdown, readers get safe HTML.
   .use(remarkRehype, { allowDangerousHtml: false })
   .use(rehypeSanitize, sanitizeSchema)
+  // Heading ids for the table of contents and deep links, prefixed like every id in a post.
+  .use(rehypeSlug, { prefix: HEADING_ID_PREFIX })
+  // Code blocks that name their language are highlighted at render time: readers get no script for it.
+  .use(rehypeHighlight, { detect: false })
   // After sanitizing, so the allowlist cannot strip it: readers' browsers give the target no handle on
   // the page, and search engines no endorsement of links a writer added.
   .use(rehypeExternalLinks, { rel: ["noopener", "noreferrer", "nofollow", "ugc"], protocols: ["http", "https", "mailto"] })
@@ -56,8 +73,16 @@ export function sanitizeHtml(html: string): string {
   return htmlSanitizer.processSync(html).toString();
 }
 
+/** One entry of a post's table of contents (its h2 and h3 headings). */
+export interface TocEntry {
+  depth: 2 | 3;
+  id: string;
+  text: string;
+}
+
 export interface RenderedPost {
   html: string;
+  toc: TocEntry[];
   /** The post as plain text (search index, word count). */
   text: string;
   /** Plain-text summary of the opening, at most EXCERPT_MAX characters. */
@@ -74,9 +99,16 @@ export function renderMarkdown(markdown: string): RenderedPost {
   const hast = processor.runSync(mdast) as HastRoot;
   const html = processor.stringify(hast);
   const text = hastToString(hast).replace(/\s+/g, " ").trim();
+  const toc: TocEntry[] = [];
+  visit(hast, "element", (node: Element) => {
+    if ((node.tagName === "h2" || node.tagName === "h3") && typeof node.properties.id === "string") {
+      toc.push({ depth: node.tagName === "h2" ? 2 : 3, id: node.properties.id, text: hastToString(node).trim() });
+    }
+  });
   const stats = readingTime(text);
   return {
     html,
+    toc,
     text,
     excerpt: makeExcerpt(text),
     wordCount: stats.words,

@@ -32,7 +32,7 @@ describe("RSS feeds", () => {
       const [item] = feed.items;
       expect(item?.title).toBe("Fed & <ready>");
       expect(item?.url).toMatch(new RegExp(`/@${profile.username}/fed-and-ready$`));
-      expect(item?.content).toContain("<h2>Heading</h2>");
+      expect(item?.content).toContain(`<h2 id="user-content-heading">Heading</h2>`);
       expect(item?.content).toContain("<strong>content</strong>");
       expect(item?.categories.map((c) => c.term)).toEqual([tag]);
     }

@@ -191,7 +191,7 @@ describe("posts.delete", () => {
 describe("posts.preview", () => {
   it("renders through the worker's pipeline for anyone, without saving", async () => {
     const { html } = await anonymous().posts.preview({ markdown: "# Hi\n\n<script>alert(1)</script>" });
-    expect(html).toContain("<h1>Hi</h1>");
+    expect(html).toContain(`<h1 id="user-content-hi">Hi</h1>`);
     expect(html).not.toContain("<script");
   });
 

@@ -4,7 +4,7 @@ import { EXCERPT_MAX, renderMarkdown } from "@/server/render";
 describe("renderMarkdown", () => {
   it("renders CommonMark headings, emphasis and lists", () => {
     const { html } = renderMarkdown("## Title\n\nSome **bold** and _italic_ text.\n\n- one\n- two\n");
-    expect(html).toContain("<h2>Title</h2>");
+    expect(html).toContain(`<h2 id="user-content-title">Title</h2>`);
     expect(html).toContain("<strong>bold</strong>");
     expect(html).toContain("<em>italic</em>");
     expect(html).toMatch(/<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
@@ -21,9 +21,20 @@ describe("renderMarkdown", () => {
     expect(html).toContain('<a href="http://www.example.com" rel="noopener noreferrer nofollow ugc">www.example.com</a>');
   });
 
-  it("keeps fenced code with its language class and escapes its content", () => {
+  it("highlights fenced code that names its language, escaping its content", () => {
     const { html } = renderMarkdown("```ts\nconst a = 1 < 2;\n```\n");
-    expect(html).toContain('<pre><code class="language-ts">const a = 1 &#x3C; 2;');
+    expect(html).toContain('<pre><code class="hljs language-ts"><span class="hljs-keyword">const</span> a = <span class="hljs-number">1</span> &#x3C; <span class="hljs-number">2</span>;');
+    expect(renderMarkdown("```\nplain <b>\n```\n").html).toContain("<pre><code>plain &#x3C;b>");
+  });
+
+  it("gives h2/h3 headings prefixed ids and lists them as a table of contents", () => {
+    const { html, toc } = renderMarkdown("# Title\n\n## First part\n\n### A `detail`\n\n## First part\n");
+    expect(html).toContain('<h2 id="user-content-first-part">First part</h2>');
+    expect(toc).toEqual([
+      { depth: 2, id: "user-content-first-part", text: "First part" },
+      { depth: 3, id: "user-content-a-detail", text: "A detail" },
+      { depth: 2, id: "user-content-first-part-1", text: "First part" },
+    ]);
   });
 
   it("removes script tags, event handlers and raw HTML", () => {

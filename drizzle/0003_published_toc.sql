@@ -1,0 +1,1 @@
+ALTER TABLE "posts"."posts" ADD COLUMN "published_toc" jsonb;
