@@ -7,8 +7,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Native or worker-thread packages stay out of the server bundle and load from node_modules.
   serverExternalPackages: ["@node-rs/argon2", "bullmq", "ioredis", "postgres", "@bull-board/api", "@bull-board/hono", "@bull-board/ui"],
-  // Bull Board's UI (templates and static assets) is read from disk at run time.
-  outputFileTracingIncludes: { "/api/admin/queues/[[...path]]": ["./node_modules/@bull-board/ui/dist/**"] },
+  // Bull Board's UI (templates and static assets) is read from disk at run time. The key is a glob
+  // matched against the route, so "[[...path]]" would be a character class: "*" matches that segment.
+  outputFileTracingIncludes: { "/api/admin/queues/*": ["./node_modules/@bull-board/ui/package.json", "./node_modules/@bull-board/ui/dist/**"] },
   async headers() {
     return [
       {

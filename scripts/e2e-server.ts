@@ -1,11 +1,14 @@
 // Playwright's webServer (playwright.config.ts): serves the production build against a fresh,
-// migrated database and a private queue prefix, then cleans both up when Playwright stops it.
-// Needs an existing build (`npm run test:e2e` runs `next build` first), a PostgreSQL where
+// migrated database and a private queue prefix, then cleans both up when Playwright stops it. It runs
+// the built output the way the containers do (Next's standalone server and the bundled worker, see
+// scripts/production.ts), so the end-to-end tests test what ships.
+// Needs an existing build (`npm run test:e2e` runs `npm run build` first), a PostgreSQL where
 // databases may be created (127.0.0.1:5432 or TEST_DATABASE_URL) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
+import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
 import { ChildGroup, REPO_ROOT, createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl, redisAnswers } from "./services";
 
 const log = (message: string) => console.log(`[e2e-server] ${message}`);
@@ -56,8 +59,12 @@ process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 process.on("exit", () => children.killAll());
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(REPO_ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("No production build (.next/BUILD_ID). Run `npm run test:e2e`, which builds first, or `npx next build`.");
+  const missing = BUILD_MARKERS.filter((file) => !existsSync(file));
+  if (missing.length > 0) {
+    throw new Error(
+      `No complete production build (missing ${missing.map((f) => path.relative(REPO_ROOT, f)).join(", ")}). ` +
+        "Run `npm run test:e2e`, which builds first, or `npm run build`.",
+    );
   }
   if (!(await redisAnswers(redisUrl))) {
     throw new Error(`No Redis answers at ${redactUrl(redisUrl)}. Start one (redis-server) or set REDIS_URL.`);
@@ -72,6 +79,7 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: queuePrefix,
     AUTH_SECRET: E2E_AUTH_SECRET,
     PORT: port,
+    HOSTNAME: "127.0.0.1", // the standalone server's bind address
     APP_URL: `http://127.0.0.1:${port}`,
     // Nothing to phone home to in CI; its detached flush process would outlive the run.
     NEXT_TELEMETRY_DISABLED: "1",
@@ -82,8 +90,8 @@ async function main(): Promise<void> {
   delete env.SKIP_ENV_VALIDATION;
 
   log(`database ${redactUrl(databaseUrl)}, redis ${redactUrl(redisUrl)}, queue prefix ${queuePrefix}`);
-  children.start("web", "next", ["start", "-p", port, "-H", "127.0.0.1"], env);
-  children.start("worker", "tsx", ["worker/index.ts"], env);
+  children.start("web", NODE_FROM_BIN, webArgs(), env);
+  children.start("worker", NODE_FROM_BIN, workerArgs(), env);
 }
 
 main().catch(async (error: unknown) => {

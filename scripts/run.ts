@@ -2,7 +2,9 @@
 // and the worker side by side, and stops everything together.
 //
 //   tsx scripts/run.ts dev    next dev + tsx watch worker/index.ts
-//   tsx scripts/run.ts start  next start (building first if needed) + tsx worker/index.ts
+//   tsx scripts/run.ts start  the production build, exactly as the containers run it (building
+//                             first if there is none): node .next/standalone/server.js and
+//                             node .next/worker/dist/worker.mjs (see scripts/production.ts)
 //
 // With no configuration it uses an embedded PGlite database (.data/pglite), the local Redis or a
 // redis-server it starts, and a generated development AUTH_SECRET, so a fresh clone runs with one
@@ -13,6 +15,7 @@ import path from "node:path";
 import nextEnv from "@next/env";
 
 import { applyMigrations } from "./migrate";
+import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
 import { ChildGroup, REPO_ROOT, ensureAuthSecret, ensureDatabase, ensureRedis, redactUrl } from "./services";
 
 // @next/env is a bundled CommonJS module whose named exports Node's ESM loader cannot see.
@@ -109,9 +112,12 @@ async function main(runMode: Mode): Promise<void> {
 
   const migrations = await applyMigrations(db.url);
 
-  if (runMode === "start" && !existsSync(path.join(REPO_ROOT, ".next", "BUILD_ID"))) {
-    log("no production build found (.next/BUILD_ID); running `next build` first");
+  const missingBuild = BUILD_MARKERS.filter((file) => !existsSync(file));
+  if (runMode === "start" && missingBuild.length > 0) {
+    log(`no complete production build (${missingBuild.map((f) => path.relative(REPO_ROOT, f)).join(", ")} missing); running \`npm run build\` first`);
+    // The two steps of `npm run build` (package.json): ChildGroup runs node_modules/.bin commands.
     await children.run("next build", "next", ["build"], { ...env, SKIP_ENV_VALIDATION: "1" });
+    await children.run("build-standalone", "tsx", ["scripts/build-standalone.ts"], env);
   }
 
   console.log(
@@ -131,8 +137,10 @@ async function main(runMode: Mode): Promise<void> {
     children.start("web", "next", ["dev", "-p", port], env);
     children.start("worker", "tsx", ["watch", "--clear-screen=false", "worker/index.ts"], env);
   } else {
-    children.start("web", "next", ["start", "-p", port], env);
-    children.start("worker", "tsx", ["worker/index.ts"], env);
+    // All interfaces, as `next start` listened. Not taken from the environment: container runtimes
+    // export HOSTNAME as the machine's name, which would bind the server to that address alone.
+    children.start("web", NODE_FROM_BIN, webArgs(), { ...env, HOSTNAME: "0.0.0.0" });
+    children.start("worker", NODE_FROM_BIN, workerArgs(), env);
   }
 }
 

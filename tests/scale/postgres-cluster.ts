@@ -1,0 +1,182 @@
+// A PostgreSQL primary and a streaming replica of the test's own (initdb, pg_basebackup -R), on free
+// loopback ports, with their data in a temp dir that stop() removes. PostgreSQL refuses to run as
+// root, so under root every command runs as the `postgres` OS user (setpriv, which execs: the pid
+// we signal is the command itself). Each server runs under `timeout`, so even a test process killed
+// before its cleanup leaves nothing running for long.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import postgres from "postgres";
+
+import { freePort } from "../../scripts/services";
+import { poll } from "./support";
+
+const run = promisify(execFile);
+const SERVER_LIFETIME_S = 600; // far above the suite's run time
+
+/** PG_BINDIR, else the newest /usr/lib/postgresql/<version>/bin (Debian's layout), else PATH. */
+function binDir(): string {
+  if (process.env.PG_BINDIR) return process.env.PG_BINDIR;
+  const base = "/usr/lib/postgresql";
+  if (existsSync(base)) {
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(path.join(base, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return path.join(base, versions[0], "bin");
+  }
+  return "";
+}
+
+interface Identity {
+  uid: number;
+  gid: number;
+}
+
+async function postgresUser(): Promise<Identity | null> {
+  if (process.getuid?.() !== 0) return null; // not root: run as ourselves
+  const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
+  const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error("running as root, but there is no `postgres` OS user to run PostgreSQL as");
+  return { uid, gid };
+}
+
+export interface PgServer {
+  port: number;
+  url(database: string): string;
+}
+
+export interface ReplicatedPostgres {
+  primary: PgServer;
+  replica: PgServer;
+  /** Stops both servers (replica first) and removes their data. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startReplicatedPostgres(log: (line: string) => void = () => {}): Promise<ReplicatedPostgres> {
+  const bin = binDir();
+  const tool = (name: string) => (bin ? path.join(bin, name) : name);
+  if (bin && !existsSync(tool("initdb"))) throw new Error(`no initdb in ${bin}; set PG_BINDIR to PostgreSQL's bin folder`);
+  const owner = await postgresUser();
+  const asOwner = (command: string, args: string[]): [string, string[]] =>
+    owner ? ["setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", command, ...args]] : [command, args];
+  // A minimal environment: no PG* variables from the caller reach initdb or the servers.
+  const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C" };
+
+  const base = mkdtempSync(path.join(os.tmpdir(), "inkwell-pg-"));
+  const servers: ChildProcess[] = [];
+  const logs = new Map<ChildProcess, string>();
+  let stopped = false;
+
+  // Last resort if the test process exits without stop(): the servers go with it.
+  const killOnExit = () => {
+    for (const child of servers) {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once("exit", killOnExit);
+
+  const stopServer = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT"); // `timeout` passes it on; SIGINT is PostgreSQL's fast shutdown
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL"); // timeout leads its own process group
+      } catch {
+        // already gone
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const child of [...servers].reverse()) await stopServer(child);
+    process.removeListener("exit", killOnExit);
+    rmSync(base, { recursive: true, force: true });
+  };
+
+  const startServer = async (name: string, dataDir: string, port: number): Promise<PgServer> => {
+    const [command, args] = asOwner(tool("postgres"), ["-D", dataDir, "-c", `port=${port}`]);
+    const child = spawn("timeout", ["--kill-after=10", String(SERVER_LIFETIME_S), command, ...args], {
+      cwd: base,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    servers.push(child);
+    logs.set(child, "");
+    const append = (chunk: Buffer) => logs.set(child, (logs.get(child)! + chunk.toString()).slice(-20_000));
+    child.stdout?.on("data", append);
+    child.stderr?.on("data", append);
+    const server: PgServer = { port, url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}` };
+    await poll(
+      `${name} to accept connections on ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited: ${logs.get(child)}`);
+        const sql = postgres(server.url("postgres"), { max: 1, connect_timeout: 2, onnotice: () => {} });
+        try {
+          await sql`select 1`;
+          return true;
+        } finally {
+          await sql.end({ timeout: 1 });
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 100, describe: () => logs.get(child) ?? "" },
+    );
+    log(`${name} up on 127.0.0.1:${port}`);
+    return server;
+  };
+
+  try {
+    if (owner) {
+      chownSync(base, owner.uid, owner.gid);
+      chmodSync(base, 0o700);
+    }
+    const primaryDir = path.join(base, "primary");
+    const replicaDir = path.join(base, "replica");
+    const [primaryPort, replicaPort] = [await freePort(), await freePort()];
+
+    // --auth=trust also trusts replication connections from 127.0.0.1 (initdb's pg_hba.conf).
+    const [initdb, initdbArgs] = asOwner(tool("initdb"), ["-D", primaryDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
+    await run(initdb, initdbArgs, { cwd: base, env, timeout: 60_000 });
+    appendFileSync(
+      path.join(primaryDir, "postgresql.conf"),
+      [
+        "",
+        "# tests/scale/postgres-cluster.ts",
+        "listen_addresses = '127.0.0.1'",
+        `unix_socket_directories = '${base}'`,
+        "wal_level = replica",
+        "max_wal_senders = 4",
+        "hot_standby = on",
+        // Each server counts the statements it runs itself: the test's proof of where reads went.
+        "shared_preload_libraries = 'pg_stat_statements'",
+        // Throwaway data: durability only costs time here.
+        "fsync = off",
+        "synchronous_commit = off",
+        "shared_buffers = 32MB",
+        "",
+      ].join("\n"),
+    );
+    const primary = await startServer("primary", primaryDir, primaryPort);
+
+    // -R writes primary_conninfo and standby.signal: the copy starts as a streaming hot standby.
+    const [basebackup, basebackupArgs] = asOwner(tool("pg_basebackup"), [
+      "-h", "127.0.0.1", "-p", String(primaryPort), "-U", "postgres", "-D", replicaDir, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
+    ]);
+    await run(basebackup, basebackupArgs, { cwd: base, env, timeout: 60_000 });
+    const replica = await startServer("replica", replicaDir, replicaPort);
+    return { primary, replica, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

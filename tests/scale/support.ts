@@ -1,0 +1,283 @@
+// Helpers for the scale tests: the production processes started from a copy of the build, an HTTP
+// client that talks to them as a browser would (cookies, same-origin Origin header), throwaway
+// databases, and polling instead of fixed sleeps.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+
+import postgres from "postgres";
+
+import { testServerUrl } from "../../scripts/services";
+
+/** Set by tests/scale/global-setup.ts: copies of .next/standalone and .next/worker outside the repo. */
+export function buildCopies(): { webDir: string; workerDir: string } {
+  const webDir = process.env.INKWELL_SCALE_WEB_DIR;
+  const workerDir = process.env.INKWELL_SCALE_WORKER_DIR;
+  if (!webDir || !workerDir) throw new Error("run the scale tests with vitest.scale.config.ts (its global setup copies the build)");
+  return { webDir, workerDir };
+}
+
+export const TEST_AUTH_SECRET = "inkwell-scale-secret-not-for-production-0123456789";
+export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+
+/** A braced (hash-tagged) queue prefix of this test's own, like the default "{inkwell}". */
+export function uniquePrefix(label: string): string {
+  return `{inkwell-${label}-${randomBytes(4).toString("hex")}}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+const live = new Set<Proc>();
+// Last resort if a test process dies without its afterAll: leave nothing running.
+process.once("exit", () => {
+  for (const p of live) p.child.kill("SIGKILL");
+});
+
+/**
+ * Only what a container would be given: no inherited variables (the test runner's NODE_OPTIONS,
+ * DATABASE_URL, …), so the processes prove they run on the environment they are handed.
+ */
+export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", NEXT_TELEMETRY_DISABLED: "1", ...extra };
+}
+
+/** Starts `node <args>` in cwd with exactly env; output is kept for assertions and failure messages. */
+export function startNode(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Proc {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 2_000_000) output = output.slice(-1_000_000); // bounded: keep the tail
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  const proc: Proc = {
+    name,
+    child,
+    output: () => output,
+    exited: new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        live.delete(proc);
+        resolve(code ?? (signal ? 128 : null));
+      });
+      child.once("error", () => {
+        live.delete(proc);
+        resolve(null);
+      });
+    }),
+  };
+  live.add(proc);
+  return proc;
+}
+
+/** Runs `node <args>` to completion (bounded); resolves with its exit code and output. */
+export async function runNode(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000) {
+  const proc = startNode(name, args, cwd, env);
+  const timer = setTimeout(() => proc.child.kill("SIGKILL"), timeoutMs);
+  try {
+    const code = await proc.exited;
+    return { code, output: proc.output() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM (the web server and the worker shut down cleanly on it), SIGKILL after graceMs. */
+export async function stopProcs(procs: Proc[], graceMs = 10_000): Promise<void> {
+  const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+  for (const p of running) p.child.kill("SIGTERM");
+  const timer = setTimeout(() => running.forEach((p) => p.child.kill("SIGKILL")), graceMs);
+  await Promise.all(running.map((p) => p.exited));
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Polling
+// ---------------------------------------------------------------------------------------------
+
+/** Calls check until it returns a value other than undefined; throws describe() after timeoutMs. */
+export async function poll<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 30_000, intervalMs = 100, describe }: { timeoutMs?: number; intervalMs?: number; describe?: () => string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const last = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}${describe ? `\n${describe()}` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Waits until the process answers 200 on /api/health (Postgres, Redis and a worker all up). */
+export async function waitForHealthy(baseUrl: string, procs: Proc[], timeoutMs = 60_000): Promise<void> {
+  await poll(
+    `${baseUrl}/api/health`,
+    async () => {
+      for (const p of procs) if (p.child.exitCode !== null) throw new Error(`${p.name} exited with code ${p.child.exitCode}`);
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      return res.status === 200 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 200, describe: () => procs.map((p) => `--- ${p.name}:\n${p.output().slice(-4_000)}`).join("\n") },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: tRPC and Auth.js as a browser uses them
+// ---------------------------------------------------------------------------------------------
+
+export class TrpcError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+interface TrpcEnvelope<T> {
+  result?: { data?: { json?: T } };
+  error?: { json?: { message?: string; data?: { code?: string } } };
+}
+
+/** A cookie jar with tRPC and sign-in helpers. The same client can talk to several instances. */
+export class WebClient {
+  private readonly cookies = new Map<string, string>();
+
+  /** Cookie header for requests; set-cookie answers update the jar whichever instance sent them. */
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private remember(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name);
+  }
+
+  async request(baseUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set("cookie", this.cookieHeader());
+    // Same-origin, as the app's own pages send it (the tRPC route refuses foreign origins).
+    if (init.method === "POST") headers.set("origin", baseUrl);
+    const res = await fetch(`${baseUrl}${path}`, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(15_000) });
+    this.remember(res);
+    return res;
+  }
+
+  private async unwrap<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    let body: TrpcEnvelope<T>;
+    try {
+      body = JSON.parse(text) as TrpcEnvelope<T>;
+    } catch {
+      throw new TrpcError(res.status, "NOT_JSON", text.slice(0, 500));
+    }
+    if (!res.ok || body.error) {
+      throw new TrpcError(res.status, body.error?.json?.data?.code ?? "UNKNOWN", body.error?.json?.message ?? text.slice(0, 500));
+    }
+    return body.result?.data?.json as T;
+  }
+
+  /** A tRPC mutation: POST /api/trpc/<path> with a superjson body {"json": input}. */
+  async mutation<T>(baseUrl: string, procedure: string, input: unknown): Promise<T> {
+    const res = await this.request(baseUrl, `/api/trpc/${procedure}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: input }),
+    });
+    return this.unwrap<T>(res);
+  }
+
+  /** A tRPC query: GET /api/trpc/<path>?input=<URL-encoded {"json": input}>. */
+  async query<T>(baseUrl: string, procedure: string, input: unknown): Promise<T> {
+    const res = await this.request(baseUrl, `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+    return this.unwrap<T>(res);
+  }
+
+  /** Auth.js credentials sign-in: CSRF token (and its cookie), then the form post. */
+  async signIn(baseUrl: string, email: string, password: string): Promise<void> {
+    const csrfRes = await this.request(baseUrl, "/api/auth/csrf");
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const res = await this.request(baseUrl, "/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${baseUrl}/dashboard` }).toString(),
+    });
+    await res.arrayBuffer();
+    const location = res.headers.get("location") ?? "";
+    if (res.status !== 302 || location.includes("error=")) throw new Error(`sign-in failed: ${res.status} ${location}`);
+    if (!this.hasCookie("authjs.session-token")) throw new Error("sign-in set no session cookie");
+  }
+}
+
+export interface Writer {
+  email: string;
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+export function newWriter(label: string): Writer {
+  const username = `${label}_${randomBytes(5).toString("hex")}`.slice(0, 30);
+  return { email: `${username}@example.test`, username, displayName: `${label} writer`, password: "correct horse battery staple" };
+}
+
+/** The fields of OwnPost (server/posts/service.ts) the tests look at. */
+export interface OwnPost {
+  id: string;
+  slug: string;
+  title: string;
+  status: "queued" | "processing" | "ready" | "failed";
+  visibility: "draft" | "scheduled" | "published";
+  version: number;
+  processedVersion: number | null;
+  publishedVersion: number | null;
+  html: string | null;
+  error: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An empty database named like createTestDatabase's (so dropTestDatabase and the abandoned-database
+ * sweep handle it) but not migrated: the test runs the bundled migrate.mjs on it.
+ */
+export async function createEmptyTestDatabase(serverUrl: string = testServerUrl()): Promise<string> {
+  const name = `inkwell_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
