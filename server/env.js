@@ -46,6 +46,9 @@ export const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean) : [])),
+  // Reverse proxies in front of the web (load balancer, CDN): the client address used for rate limits is
+  // taken that many entries from the right of X-Forwarded-For, so clients cannot pick their own.
+  TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -2,6 +2,7 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { userSignInSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
+import { logger } from "../logger";
 import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
 import { authenticate, getSessionState } from "../users/service";
 
@@ -31,6 +32,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // Self-hosted behind any proxy: trust the Host header (APP_URL pins the public URL where it matters).
   trustHost: true,
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  // A wrong password is an everyday event, not a server error: keep it out of the error log.
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin" || error.name === "RateLimitedSignIn") return;
+      logger.error({ err: error }, "auth error");
+    },
+    warn(code) {
+      logger.warn({ code }, "auth warning");
+    },
+  },
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({

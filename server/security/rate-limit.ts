@@ -50,9 +50,18 @@ async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
   }
 }
 
-/** The client's address as the nearest proxy reports it; "unknown" when served directly without one. */
-export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || "unknown";
+/**
+ * The client's address. Proxies append to X-Forwarded-For, so only the entries added by our own proxies
+ * can be trusted: with TRUSTED_PROXIES proxies in front, the address is that many entries from the
+ * right (the leftmost ones are whatever the client sent). "unknown" when no proxy reported one.
+ */
+export function clientIp(headers: Headers, trustedProxies = env.TRUSTED_PROXIES): string {
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const fromProxy = forwarded.length > 0 ? forwarded[Math.max(0, forwarded.length - trustedProxies)] : undefined;
+  return fromProxy || headers.get("x-real-ip")?.trim() || "unknown";
 }
 
 /** Counts a sign-in attempt against the address and checks the account is not locked out. */
