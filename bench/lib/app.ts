@@ -1,0 +1,89 @@
+import path from "node:path";
+
+import { Redis } from "ioredis";
+
+import { appEnv, binPath, type BenchContext } from "./context";
+import { startChild, waitUntil, type Child } from "./processes";
+
+// The app's own processes as production runs them: `next start` on the production build and
+// `tsx worker/index.ts`, with this run's database, Redis prefix and secret.
+
+export interface WebServer {
+  baseUrl: string;
+  child: Child;
+}
+
+export async function startWeb(ctx: BenchContext, port: number, options: { inline: boolean }): Promise<WebServer> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = startChild(
+    options.inline ? "web-inline" : "web",
+    path.join(ctx.appDir, "node_modules", ".bin", "next"),
+    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ctx.appDir,
+      logDir: ctx.logDir,
+      env: appEnv(ctx, { PORT: String(port), APP_URL: baseUrl, BENCH_INLINE_PROCESSING: options.inline ? "1" : "0" }),
+    },
+  );
+  try {
+    await waitUntil(
+      `next start on ${baseUrl} (log: ${child.logFile})`,
+      async () => {
+        if (child.exited) throw new Error(`next start exited; see ${child.logFile}`);
+        const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+        await res.arrayBuffer();
+        return res.status === 200 || res.status === 503; // answering; 503 only says no worker is up
+      },
+      60_000,
+      250,
+    );
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { baseUrl, child };
+}
+
+/** Worker processes that sent a heartbeat under this run's prefix. */
+export async function liveWorkers(ctx: BenchContext): Promise<number> {
+  const redis = new Redis(ctx.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    const pattern = `${ctx.queuePrefix.replace(/[*?[\]\\]/g, "\\$&")}:workers:*`;
+    let cursor = "0";
+    let count = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      count += keys.length;
+    } while (cursor !== "0");
+    return count;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function startWorkerProcess(ctx: BenchContext, name: string, extraEnv: Record<string, string> = {}): Promise<Child> {
+  const before = await liveWorkers(ctx);
+  const child = startChild(name, binPath(ctx, "tsx"), ["worker/index.ts"], {
+    cwd: ctx.root,
+    logDir: ctx.logDir,
+    env: appEnv(ctx, extraEnv),
+  });
+  try {
+    await waitUntil(
+      `${name} heartbeat (log: ${child.logFile})`,
+      async () => {
+        if (child.exited) throw new Error(`${name} exited; see ${child.logFile}`);
+        return (await liveWorkers(ctx)) > before;
+      },
+      60_000,
+      200,
+    );
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return child;
+}
