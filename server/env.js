@@ -41,6 +41,9 @@ export const envSchema = z.object({
     .enum(["0", "1"])
     .default("0")
     .transform((v) => v === "1"),
+  // How long a stopping web server waits for requests in flight (live-status streams never end) before
+  // it exits anyway; keep it below the orchestrator's kill timeout.
+  WEB_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   // Comma-separated emails of operators, who may open the queue dashboard at /api/admin/queues.
   ADMIN_EMAILS: z
     .string()

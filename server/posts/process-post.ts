@@ -32,7 +32,9 @@ async function announce(row: StatusFields): Promise<void> {
 export async function processPost({ postId, version }: ProcessPostPayload): Promise<ProcessOutcome> {
   const target = await beginProcessing(postId, version);
   if (!target) return "skipped";
-  await announce({ ...target, status: "processing", error: null });
+  // Not awaited: rendering need not wait for the event (announce never throws; events stay in order on
+  // the one producer connection).
+  void announce({ ...target, status: "processing", error: null });
   // Crash tests widen the window in which a job is `processing` (see WORKER_FAULT_DELAY_MS).
   if (env.WORKER_FAULT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.WORKER_FAULT_DELAY_MS));
 

@@ -1,4 +1,5 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { RenderedPost } from "../render";
 import { db } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
@@ -29,15 +30,17 @@ export async function beginProcessing(postId: string, version: number): Promise<
 }
 
 /**
- * Stores the rendering of `version` and marks it `ready`, in one transaction holding the row lock. If the
- * post is published at that moment, readers get this version too. Returns the row, or null if stale.
+ * Stores the rendering of `version` and marks it `ready`. The UPDATE itself takes the row lock and
+ * re-checks `version` against the newest row if a save or a publish commits first, so a stale job
+ * changes nothing. Whether the post is published is decided by the row as it is at that moment (the
+ * CASE expressions below), so a publish racing with processing is never missed; published versions
+ * are also kept as revisions, in the same transaction. Returns the row, or null if stale.
  */
 export async function completeProcessing(postId: string, version: number, rendered: RenderedPost): Promise<PostRow | null> {
+  const isPublished = sql`${posts.visibility} = 'published'`;
+  const ifPublished = (value: SQL | PgColumn | string | number, column: PgColumn) => sql`case when ${isPublished} then ${value} else ${column} end`;
+  const excerpt = sql`coalesce(${posts.excerptOverride}, ${rendered.excerpt})`;
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(posts).where(eq(posts.id, postId)).for("update");
-    if (!current || current.version !== version) return null;
-    const published = current.visibility === "published";
-    const excerpt = current.excerptOverride ?? rendered.excerpt;
     const [row] = await tx
       .update(posts)
       .set({
@@ -48,25 +51,23 @@ export async function completeProcessing(postId: string, version: number, render
         excerpt,
         wordCount: rendered.wordCount,
         readingTimeMinutes: rendered.readingTimeMinutes,
-        ...(published && {
-          publishedVersion: version,
-          publishedTitle: current.title,
-          publishedHtml: rendered.html,
-          publishedExcerpt: excerpt,
-          publishedText: rendered.text,
-          publishedToc: rendered.toc,
-          publishedWordCount: rendered.wordCount,
-          publishedReadingTimeMinutes: rendered.readingTimeMinutes,
-          publishedAt: current.publishedAt ?? new Date(),
-        }),
+        publishedVersion: ifPublished(version, posts.publishedVersion),
+        publishedTitle: ifPublished(posts.title, posts.publishedTitle),
+        publishedHtml: ifPublished(rendered.html, posts.publishedHtml),
+        publishedExcerpt: ifPublished(excerpt, posts.publishedExcerpt),
+        publishedText: ifPublished(rendered.text, posts.publishedText),
+        publishedToc: ifPublished(sql`${JSON.stringify(rendered.toc)}::jsonb`, posts.publishedToc),
+        publishedWordCount: ifPublished(rendered.wordCount, posts.publishedWordCount),
+        publishedReadingTimeMinutes: ifPublished(rendered.readingTimeMinutes, posts.publishedReadingTimeMinutes),
+        publishedAt: ifPublished(sql`coalesce(${posts.publishedAt}, ${new Date().toISOString()}::timestamptz)`, posts.publishedAt),
       })
-      .where(eq(posts.id, postId))
+      .where(and(eq(posts.id, postId), eq(posts.version, version)))
       .returning();
-    if (published) {
+    if (row?.visibility === "published") {
       // Each published version is kept as a revision; a re-run of the same version adds nothing.
       await tx
         .insert(revisions)
-        .values({ postId, version, title: current.title, markdown: current.markdown, html: rendered.html })
+        .values({ postId, version, title: row.title, markdown: row.markdown, html: rendered.html })
         .onConflictDoNothing();
     }
     return row ?? null;

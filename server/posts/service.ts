@@ -123,12 +123,13 @@ async function dispatch(row: PostRow, reason: ProcessPostReason = "save"): Promi
     await processPost({ postId: row.id, version: row.version });
     return;
   }
-  try {
-    await enqueueProcessPost({ postId: row.id, version: row.version }, reason);
-  } catch (err) {
-    logger.warn({ err, postId: row.id, version: row.version }, "enqueue failed; the worker sweep will pick the post up");
-  }
-  await announce(row);
+  // Both at once: the status event does not depend on the job.
+  await Promise.all([
+    enqueueProcessPost({ postId: row.id, version: row.version }, reason).catch((err: unknown) => {
+      logger.warn({ err, postId: row.id, version: row.version }, "enqueue failed; the worker sweep will pick the post up");
+    }),
+    announce(row),
+  ]);
 }
 
 async function announce(row: PostRow): Promise<void> {
