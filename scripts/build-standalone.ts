@@ -91,7 +91,12 @@ async function buildWeb(): Promise<void> {
   // Next leaves static assets out of the standalone folder; the server serves them from there.
   cpSync(path.join(REPO_ROOT, ".next", "static"), path.join(STANDALONE_DIR, ".next", "static"), { recursive: true });
   if (existsSync(path.join(REPO_ROOT, "public"))) cpSync(path.join(REPO_ROOT, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
-  await build(entry('import { checkEnvOrExit } from "./scripts/check-env";\nawait checkEnvOrExit("web");\n', path.join(STANDALONE_DIR, "check-env.mjs")));
+  await build(
+    entry(
+      'import { checkEnvOrExit } from "./scripts/check-env";\nimport { installGracefulShutdown } from "./scripts/web-shutdown";\nawait checkEnvOrExit("web");\ninstallGracefulShutdown();\n',
+      path.join(STANDALONE_DIR, "check-env.mjs"),
+    ),
+  );
   log(`web: ${path.relative(REPO_ROOT, STANDALONE_DIR)} (server.js, check-env.mjs, public, .next/static)`);
 }
 
