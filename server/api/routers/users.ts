@@ -6,6 +6,7 @@ import {
   userProfileUpdateSchema,
   userRegisterSchema,
 } from "@/lib/validations/user";
+import { forgetSessionsOf } from "../../auth/session-cache";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "../../security/common-passwords";
 import { limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
 import {
@@ -42,25 +43,31 @@ export const usersRouter = createTRPCRouter({
     return profile;
   }),
 
-  updateProfile: protectedProcedure
-    .input(userProfileUpdateSchema)
-    .mutation(({ ctx, input }) => updateProfile(ctx.session.user.id, input)),
+  updateProfile: protectedProcedure.input(userProfileUpdateSchema).mutation(async ({ ctx, input }) => {
+    const profile = await updateProfile(ctx.session.user.id, input);
+    forgetSessionsOf(ctx.session.user.id); // the header shows the new name at once
+    return profile;
+  }),
 
   /** Asks for the current password; ends every session, so the client signs in again with the new one. */
   changePassword: protectedProcedure.input(userChangePasswordServerSchema).mutation(async ({ ctx, input }) => {
     await limitPasswordCheck(ctx.headers, ctx.session.user.email);
     await changePassword(ctx.session.user.id, input);
+    forgetSessionsOf(ctx.session.user.id);
     return { ok: true as const };
   }),
 
   changeEmail: protectedProcedure.input(userChangeEmailSchema).mutation(async ({ ctx, input }) => {
     await limitPasswordCheck(ctx.headers, ctx.session.user.email);
-    return changeEmail(ctx.session.user.id, input);
+    const profile = await changeEmail(ctx.session.user.id, input);
+    forgetSessionsOf(ctx.session.user.id);
+    return profile;
   }),
 
   /** Ends every session of the writer, on every device, this one included. */
   signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
     await endAllSessions(ctx.session.user.id);
+    forgetSessionsOf(ctx.session.user.id);
     return { ok: true as const };
   }),
 
