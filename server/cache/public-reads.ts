@@ -1,5 +1,6 @@
 import "server-only";
 import { unstable_cache } from "next/cache";
+import { connection } from "next/server";
 import { cache } from "react";
 import superjson, { type SuperJSONResult } from "superjson";
 import { buildFeed, type FeedScope } from "../feeds";
@@ -77,6 +78,8 @@ function cachedRead<Args extends (string | null)[], T>(
   postIds: (value: T) => string[],
 ) {
   return async (options: ReadOptions, ...args: Args): Promise<T> => {
+    // Public data is read per request, never while `next build` prerenders (there is no database then).
+    await connection();
     if (options.fresh) return unwrap(load(...args));
     ensureCacheInvalidation();
     const tags = [PUBLIC_TAG, ...tagsFor(...args)];
@@ -207,6 +210,12 @@ const feed = cachedRead(
   () => [],
 );
 
+/** An uncached read (older list pages, a writer's own pages), also only at request time. */
+async function direct<T>(load: () => Promise<T>): Promise<T> {
+  await connection();
+  return load();
+}
+
 // The readers' API. React's `cache` shares one result between a page and its generateMetadata.
 
 /** A published post by username and slug (or a former slug: the answer's `slug` then differs). */
@@ -216,18 +225,18 @@ export const readPostPage = cache(
 
 /** The newest published posts across writers; `cursor` pages further back. */
 export const readLatestPosts = cache((cursor: string | null): Promise<PostListPage> =>
-  cursor ? loadList({ cursor }) : latestFirstPage({}),
+  cursor ? direct(() => loadList({ cursor })) : latestFirstPage({}),
 );
 
 /** One tag's published posts; an unknown tag has none. */
 export const readTagPosts = cache((tag: string, cursor: string | null): Promise<PostListPage> =>
-  cursor ? loadList({ tag, cursor }) : tagFirstPage({}, tag),
+  cursor ? direct(() => loadList({ tag, cursor })) : tagFirstPage({}, tag),
 );
 
 /** A writer's profile and published posts; NOT_FOUND for an unknown writer. */
 export const readAuthorPage = cache(
   (username: string, cursor: string | null, fresh = false): Promise<{ author: AuthorProfile; posts: PostListPage }> =>
-    cursor || fresh ? loadAuthor(username, cursor) : authorFirstPage({}, username),
+    cursor || fresh ? direct(() => loadAuthor(username, cursor)) : authorFirstPage({}, username),
 );
 
 /** Tags in use, most used first. */

@@ -1,29 +1,12 @@
 import type { ProcessPostPayload } from "../jobs/contract";
 import { env } from "../env.js";
-import { announcePostStatus } from "../jobs/producer";
-import { logger } from "../logger";
 import { renderMarkdown } from "../render";
+import { announcePost } from "./status-events";
 import { beginProcessing, completeProcessing, recordProcessingFailure } from "./processing";
-import type { PostRow } from "./schema";
 
 // What a `process-post` job does, as a plain function: the worker's BullMQ processor delegates to it.
 
 export type ProcessOutcome = "processed" | "skipped" | "stale";
-
-type StatusFields = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
-
-/** Tells the writer's open pages; a Redis hiccup here must not fail the job (pages also refetch). */
-async function announce(row: StatusFields): Promise<void> {
-  await announcePostStatus({
-    postId: row.id,
-    authorId: row.authorId,
-    version: row.version,
-    status: row.status,
-    visibility: row.visibility,
-    error: row.error,
-    at: new Date().toISOString(),
-  }).catch((err: unknown) => logger.debug({ err, postId: row.id }, "status announcement skipped"));
-}
 
 /**
  * Renders one post version and stores the result. Does nothing for a missing post, a version that is no
@@ -34,19 +17,19 @@ export async function processPost({ postId, version }: ProcessPostPayload): Prom
   if (!target) return "skipped";
   // Not awaited: rendering need not wait for the event (announce never throws; events stay in order on
   // the one producer connection).
-  void announce({ ...target, status: "processing", error: null });
+  void announcePost({ ...target, status: "processing", error: null });
   // Crash tests widen the window in which a job is `processing` (see WORKER_FAULT_DELAY_MS).
   if (env.WORKER_FAULT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.WORKER_FAULT_DELAY_MS));
 
   const rendered = renderMarkdown(target.markdown);
   const row = await completeProcessing(postId, version, rendered);
   if (!row) return "stale"; // edited meanwhile: the newer version's job does the work
-  await announce(row);
+  await announcePost(row);
   return "processed";
 }
 
 /** Stores why an attempt failed: `queued` with the reason while retries remain, `failed` after the last. */
 export async function recordFailure(payload: ProcessPostPayload, reason: string, final: boolean): Promise<void> {
   const row = await recordProcessingFailure(payload.postId, payload.version, reason, final);
-  if (row) await announce(row);
+  if (row) await announcePost(row);
 }

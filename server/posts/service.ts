@@ -4,12 +4,13 @@ import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
 import type { ProcessPostReason } from "../jobs/contract";
-import { announcePostStatus, enqueueProcessPost, enqueuePublishPost } from "../jobs/producer";
+import { enqueueProcessPost, enqueuePublishPost } from "../jobs/producer";
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
 import type { TocEntry } from "../render";
 import { processPost } from "./process-post";
+import { announcePost } from "./status-events";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
 
@@ -128,24 +129,8 @@ async function dispatch(row: PostRow, reason: ProcessPostReason = "save"): Promi
     enqueueProcessPost({ postId: row.id, version: row.version }, reason).catch((err: unknown) => {
       logger.warn({ err, postId: row.id, version: row.version }, "enqueue failed; the worker sweep will pick the post up");
     }),
-    announce(row),
+    announcePost(row),
   ]);
-}
-
-async function announce(row: PostRow): Promise<void> {
-  try {
-    await announcePostStatus({
-      postId: row.id,
-      authorId: row.authorId,
-      version: row.version,
-      status: row.status,
-      visibility: row.visibility,
-      error: row.error,
-      at: new Date().toISOString(),
-    });
-  } catch (err) {
-    logger.debug({ err, postId: row.id }, "status announcement skipped");
-  }
 }
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -365,7 +350,7 @@ async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; 
 
 async function afterPublish({ row, needsJob }: { row: PostRow; needsJob: boolean }): Promise<void> {
   if (needsJob) await dispatch(row, "publish");
-  else await announce(row);
+  else await announcePost(row);
 }
 
 export async function publishPost(authorId: string, id: string): Promise<OwnPost> {
@@ -397,7 +382,7 @@ export async function schedulePost(authorId: string, input: { id: string; publis
   } catch (err) {
     logger.warn({ err, postId: row.id }, "scheduling job not enqueued; the worker sweep will publish on time");
   }
-  await announce(row);
+  await announcePost(row);
   return toOwnPost(row);
 }
 
@@ -409,7 +394,7 @@ export async function unschedulePost(authorId: string, id: string): Promise<OwnP
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId), eq(posts.visibility, "scheduled")))
     .returning();
   if (!row) return getOwnPost(authorId, id); // not scheduled (or not yours: NOT_FOUND)
-  await announce(row);
+  await announcePost(row);
   return toOwnPost(row);
 }
 
@@ -459,7 +444,7 @@ export async function unpublishPost(authorId: string, id: string): Promise<OwnPo
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
     .returning();
   if (!row) throw notFound();
-  await announce(row);
+  await announcePost(row);
   return toOwnPost(row);
 }
 

@@ -9,6 +9,7 @@ import rehypeStringify from "rehype-stringify";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
+import { common, createLowlight } from "lowlight";
 import { unified } from "unified";
 import { toString as hastToString } from "hast-util-to-string";
 import { visit } from "unist-util-visit";
@@ -25,6 +26,9 @@ import { visit } from "unist-util-visit";
  * runs after the sanitizer (its output is ours, not the writer's), so that sanitizing a rendered post
  * again changes nothing.
  */
+/** The languages rehype-highlight knows (lowlight's common set, its default). */
+const highlightLanguages = createLowlight(common).listLanguages();
+
 export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   // Raw HTML is dropped, so every id comes from remark-rehype, which already prefixes them (footnotes)
@@ -39,7 +43,9 @@ export const sanitizeSchema: SanitizeSchema = {
   attributes: {
     ...defaultSchema.attributes,
     code: [["className", /^language-./, "hljs"]],
-    span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-/]],
+    // highlight.js scopes (`hljs-title`), sub-scope markers (`function_`, `class_`) and the names of
+    // embedded languages (HTML in JavaScript is wrapped in `<span class="xml">`).
+    span: [...(defaultSchema.attributes?.span ?? []), ["className", /^hljs-/, /^[a-z]+_$/, ...highlightLanguages]],
   },
 };
 

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
-import { PASSWORD, anonymous, closeConnections, eventually, newWriter } from "./helpers";
-import { createPostWorker, type PostWorker } from "@/worker/post-worker";
+import { anonymous, eventually, newWriter, PASSWORD, startWorkerForFile } from "./helpers";
 
 // Every procedure, called as anonymous, as the owner of the object it touches, and as another writer.
 // A new procedure fails the completeness check until it is added here with its expected answers.
@@ -66,15 +65,7 @@ const matrix: Record<string, Row> = {
   },
 };
 
-let worker: PostWorker;
-beforeAll(async () => {
-  worker = createPostWorker({ sweepIntervalMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker.close();
-  await closeConnections();
-});
+startWorkerForFile();
 
 /** A fresh owner with one published post (with a revision) per call, so destructive rows stay independent. */
 async function fixture() {

@@ -1,18 +1,9 @@
 import { parseFeed } from "@rowanmanning/feed-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildFeed } from "@/server/feeds";
-import { createPostWorker, type PostWorker } from "@/worker/post-worker";
-import { closeConnections, eventually, newWriter } from "./helpers";
+import { eventually, newWriter, startWorkerForFile } from "./helpers";
 
-let worker: PostWorker;
-beforeAll(async () => {
-  worker = createPostWorker({ sweepIntervalMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker.close();
-  await closeConnections();
-});
+startWorkerForFile();
 
 describe("RSS feeds", () => {
   it("are valid RSS with the full HTML of published posts only, per writer and per tag", async () => {

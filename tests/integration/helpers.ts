@@ -5,6 +5,8 @@ import { closeDb } from "@/server/db";
 import { closeProducer } from "@/server/jobs/producer";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
+import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
+import { afterAll, beforeAll } from "vitest";
 
 // Fixtures build real rows through the real procedures.
 
@@ -60,4 +62,24 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
     return (err as { code?: string }).code ?? String(err);
   }
   throw new Error("expected the call to be refused, but it succeeded");
+}
+
+/**
+ * Runs an in-process worker for the test file (no sweep: tests drive every job themselves) and closes
+ * it and every connection afterwards. Returns a getter, since the worker starts in beforeAll.
+ */
+export function startWorkerForFile(options: PostWorkerOptions = {}): () => PostWorker {
+  let worker: PostWorker | undefined;
+  beforeAll(async () => {
+    worker = createPostWorker({ sweepIntervalMs: 0, ...options });
+    await worker.worker.waitUntilReady();
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await closeConnections();
+  });
+  return () => {
+    if (!worker) throw new Error("the worker starts in beforeAll");
+    return worker;
+  };
 }

@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostWorker, type PostWorker } from "@/worker/post-worker";
-import { anonymous, closeConnections, errorCode, eventually, newWriter } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { anonymous, errorCode, eventually, newWriter, startWorkerForFile } from "./helpers";
 
-let worker: PostWorker;
-beforeAll(async () => {
-  worker = createPostWorker({ sweepIntervalMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker.close();
-  await closeConnections();
-});
+startWorkerForFile();
 
 type Writer = Awaited<ReturnType<typeof newWriter>>;
 

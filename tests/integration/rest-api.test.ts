@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as getOpenApi } from "@/app/api/v1/openapi.json/route";
 import { GET as getAuthor } from "@/app/api/v1/authors/[username]/route";
 import { GET as getPost } from "@/app/api/v1/posts/[username]/[slug]/route";
 import { GET as listPosts } from "@/app/api/v1/posts/route";
 import { GET as searchPosts } from "@/app/api/v1/search/route";
 import { postPageSchema, postSchema, searchPageSchema } from "@/server/api/rest/v1";
-import { createPostWorker, type PostWorker } from "@/worker/post-worker";
-import { closeConnections, eventually, newWriter } from "./helpers";
+import { eventually, newWriter, startWorkerForFile } from "./helpers";
 
-let worker: PostWorker;
-beforeAll(async () => {
-  worker = createPostWorker({ sweepIntervalMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker.close();
-  await closeConnections();
-});
+startWorkerForFile();
 
 const request = (path: string) => new Request(`http://inkwell.test${path}`);
 const params = <T,>(value: T) => ({ params: Promise.resolve(value) });
