@@ -2,15 +2,23 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
-import { siteConfig } from "@/config/site";
+import { siteConfig, siteFeedAlternates } from "@/config/site";
+import { env } from "@/server/env.js";
 import { TRPCReactProvider } from "@/trpc/react";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: `${siteConfig.name} — ${siteConfig.tagline}`, template: `%s · ${siteConfig.name}` },
-  description: siteConfig.description,
-  applicationName: siteConfig.name,
-};
+// A function, not a constant, so APP_URL is read when the server runs rather than when it is built.
+export function generateMetadata(): Metadata {
+  return {
+    metadataBase: new URL(env.APP_URL),
+    title: { default: `${siteConfig.name} — ${siteConfig.tagline}`, template: `%s · ${siteConfig.name}` },
+    description: siteConfig.description,
+    applicationName: siteConfig.name,
+    alternates: { types: siteFeedAlternates },
+    openGraph: { siteName: siteConfig.name, type: "website", locale: "en" },
+    twitter: { card: "summary" },
+  };
+}
 
 export const viewport: Viewport = {
   themeColor: "#fbfaf7",

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SearchForm } from "@/components/reading/search-form";
 import { buttonClasses } from "@/components/ui/button";
 
 export const metadata = { title: "Page not found" };
@@ -11,11 +12,12 @@ export default function NotFound() {
       <p className="mt-4 text-stone-600">
         There is nothing here. The post may be a draft, it may have moved, or the address may be mistyped.
       </p>
-      <div className="mt-8 flex gap-3">
-        <Link href="/" className={buttonClasses()}>
+      <SearchForm className="mt-8 w-full max-w-md" />
+      <div className="mt-6 flex gap-3">
+        <Link href="/" className={buttonClasses({ variant: "secondary" })}>
           Go to the home page
         </Link>
-        <Link href="/dashboard" className={buttonClasses({ variant: "secondary" })}>
+        <Link href="/dashboard" className={buttonClasses({ variant: "ghost" })}>
           Your posts
         </Link>
       </div>

@@ -1,16 +1,34 @@
 import Link from "next/link";
-import { getSession } from "@/server/auth/session";
+import { getViewer } from "@/server/cache/viewer";
 import { Logo } from "./logo";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 import { buttonClasses } from "./ui/button";
+
+/** Reading links, for everyone: tags and search (a page with a plain form, so it works without JavaScript). */
+function ReadingLinks() {
+  return (
+    <>
+      <NavLink href="/tags">Tags</NavLink>
+      <NavLink href="/search">
+        <span className="inline-flex items-center gap-1.5">
+          <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.8" className="size-4" aria-hidden="true">
+            <circle cx="8.5" cy="8.5" r="5.5" />
+            <path d="m13 13 4 4" strokeLinecap="round" />
+          </svg>
+          Search
+        </span>
+      </NavLink>
+    </>
+  );
+}
 
 /**
  * The header on every page: the name, navigation, and who is signed in (or how to sign in). On narrow
  * screens the navigation moves to a second row.
  */
 export async function SiteHeader() {
-  const session = await getSession();
+  const session = await getViewer();
   const user = session?.user;
   return (
     <header className="sticky top-0 z-30 border-b border-stone-200/80 bg-paper/90 backdrop-blur supports-[backdrop-filter]:bg-paper/75">
@@ -23,6 +41,7 @@ export async function SiteHeader() {
               <NavLink href="/editor/new" className="sm:hidden">
                 New post
               </NavLink>
+              <ReadingLinks />
             </nav>
             <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-3">
               <span className="hidden sm:inline-flex">
@@ -44,12 +63,17 @@ export async function SiteHeader() {
             </div>
           </>
         ) : (
-          <nav aria-label="Account" className="ml-auto flex items-center gap-2">
-            <NavLink href="/sign-in">Sign in</NavLink>
-            <Link href="/sign-up" className={buttonClasses({ size: "sm" })}>
-              Sign up
-            </Link>
-          </nav>
+          <>
+            <nav aria-label="Main" className="order-last flex w-full items-center gap-1 sm:order-none sm:w-auto">
+              <ReadingLinks />
+            </nav>
+            <nav aria-label="Account" className="ml-auto flex items-center gap-2">
+              <NavLink href="/sign-in">Sign in</NavLink>
+              <Link href="/sign-up" className={buttonClasses({ size: "sm" })}>
+                Sign up
+              </Link>
+            </nav>
+          </>
         )}
       </div>
     </header>

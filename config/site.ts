@@ -6,6 +6,11 @@ export const siteConfig = {
   tagline: "Write in Markdown. Publish when it reads right.",
 } as const;
 
+/** The site-wide RSS feed, as pages advertise it (`alternates.types` in their metadata). */
+export const siteFeedAlternates = {
+  "application/rss+xml": [{ url: "/feed.xml", title: `${siteConfig.name}: latest posts` }],
+};
+
 export interface NavItem {
   title: string;
   href: string;

@@ -1,49 +1,76 @@
 import type { Metadata } from "next";
-import { PublicPostList } from "@/components/public-post-list";
+import { permanentRedirect } from "next/navigation";
 import { formatDate } from "@/components/formatted-date";
-import { loadAuthor } from "./_lib/public-data";
+import { PublicPostList } from "@/components/public-post-list";
+import { AuthorAvatar } from "@/components/reading/author-avatar";
+import { FeedLink } from "@/components/reading/feed-link";
+import { Pagination, cursorParam, withCursor } from "@/components/reading/pagination";
+import { siteConfig } from "@/config/site";
+import { absoluteUrl } from "@/server/feeds";
+import { decodeSegment, loadAuthor } from "./_lib/public-data";
 
-type Props = { params: Promise<{ handle: string }> };
+type Props = { params: Promise<{ handle: string }>; searchParams: Promise<{ cursor?: string | string[] }> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { author } = await loadAuthor((await params).handle);
+async function load({ params, searchParams }: Props) {
+  const { handle } = await params;
+  const cursor = cursorParam((await searchParams).cursor);
+  const data = await loadAuthor(handle, cursor);
+  // `/@Alice` → `/@alice`: one address per writer.
+  if (decodeSegment(handle) !== `@${data.author.username}`) permanentRedirect(cursor ? withCursor(`/@${data.author.username}`, cursor) : `/@${data.author.username}`);
+  return { ...data, cursor };
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const { author, cursor } = await load(props);
+  const path = `/@${author.username}`;
+  const description = author.bio || `Posts by ${author.displayName} on ${siteConfig.name}.`;
   return {
     title: `${author.displayName} (@${author.username})`,
-    description: author.bio || `Posts by ${author.displayName} on InkWell.`,
+    description,
+    alternates: {
+      canonical: path,
+      types: { "application/rss+xml": [{ url: `${path}/feed.xml`, title: `${author.displayName} on ${siteConfig.name}` }] },
+    },
+    openGraph: { type: "profile", url: absoluteUrl(path), title: author.displayName, description, username: author.username, siteName: siteConfig.name },
+    twitter: { card: "summary", title: author.displayName, description },
+    ...(cursor && { robots: { index: false, follow: true } }),
   };
 }
 
-export default async function AuthorPage({ params }: Props) {
-  const { author, posts } = await loadAuthor((await params).handle);
-  const initial = author.displayName.trim().charAt(0).toUpperCase() || "@";
+export default async function AuthorPage(props: Props) {
+  const { author, posts, cursor } = await load(props);
+  const path = `/@${author.username}`;
 
   return (
-    <div className="mx-auto w-full max-w-3xl px-4 py-14 sm:px-6">
-      <header className="flex flex-col items-start gap-5 border-b border-stone-200 pb-10 sm:flex-row sm:items-center">
-        <div
-          aria-hidden="true"
-          className="flex size-16 shrink-0 items-center justify-center rounded-full bg-accent-100 font-serif text-2xl font-semibold text-accent-800"
-        >
-          {initial}
-        </div>
-        <div className="min-w-0">
-          <h1 className="font-serif text-3xl font-semibold tracking-tight text-stone-900 sm:text-4xl">{author.displayName}</h1>
-          <p className="mt-1 text-stone-500">
+    <div className="mx-auto w-full max-w-3xl px-4 py-14 sm:px-6 sm:py-16">
+      <header className="flex flex-col items-start gap-6 border-b border-stone-200 pb-10 sm:flex-row">
+        <AuthorAvatar name={author.displayName} size="lg" />
+        <div className="min-w-0 flex-1">
+          <h1 className="font-serif text-3xl font-semibold tracking-tight text-balance text-stone-900 sm:text-4xl">{author.displayName}</h1>
+          <p className="mt-1.5 text-stone-600">
             @{author.username} · Writing since {formatDate(author.createdAt)}
           </p>
-          {author.bio ? <p className="mt-4 max-w-prose leading-relaxed whitespace-pre-line text-stone-700">{author.bio}</p> : null}
+          {author.bio ? <p className="mt-4 max-w-prose font-serif text-lg leading-relaxed whitespace-pre-line text-stone-700">{author.bio}</p> : null}
+          <FeedLink href={`${path}/feed.xml`} label={`Follow ${author.displayName} by RSS`} className="mt-5" />
         </div>
       </header>
 
       <section aria-labelledby="posts-title" className="mt-10">
-        <h2 id="posts-title" className="text-sm font-semibold tracking-widest text-stone-500 uppercase">
-          Published posts
+        <h2 id="posts-title" className="text-sm font-semibold tracking-widest text-stone-600 uppercase">
+          {cursor ? "Older posts" : "Published posts"}
         </h2>
-        {posts.length > 0 ? (
-          <PublicPostList posts={posts} showAuthor={false} />
+        {posts.items.length > 0 ? (
+          <PublicPostList posts={posts.items} showAuthor={false} />
         ) : (
-          <p className="mt-6 text-stone-600">{author.displayName} has not published anything yet.</p>
+          <p className="mt-6 text-stone-600">
+            {cursor ? "There are no older posts." : `${author.displayName} has not published anything yet.`}
+          </p>
         )}
+        <Pagination
+          label={`Pages of ${author.displayName}’s posts`}
+          newestHref={cursor ? path : null}
+          olderHref={posts.nextCursor ? withCursor(path, posts.nextCursor) : null}
+        />
       </section>
     </div>
   );

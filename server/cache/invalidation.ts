@@ -30,6 +30,8 @@ export const SAFETY_NET_SECONDS = 60;
 const MAX_TRUSTED_AGE_MS = 60 * 60 * 1000;
 /** With read replicas a read just after an event may see the old row: such changes are applied twice. */
 const REPLICA_GRACE_MS = 2_000;
+/** A stale entry still served this long after its revalidation was asked for is asked for again. */
+const STALE_RETRY_MS = 1_000;
 
 /** The route (app/(marketing)/internal/cache/route.ts) that runs `revalidateTag` for this process. */
 export const REVALIDATE_PATH = "/internal/cache";
@@ -48,6 +50,8 @@ interface State {
   postChangedAt: Map<string, number>;
   /** author id → username (usernames never change). */
   usernames: Map<string, string>;
+  /** When each tag's entries were last asked to be dropped (stale reads ask at most once a second). */
+  requestedAt: Map<string, number>;
   pendingTags: Set<string>;
   flushTimer: NodeJS.Timeout | null;
   redis: Redis | null;
@@ -68,6 +72,7 @@ function state(): State {
       tagChangedAt: new Map([[PUBLIC_TAG, startedAt]]),
       postChangedAt: new Map(),
       usernames: new Map(),
+      requestedAt: new Map(),
       pendingTags: new Set(),
       flushTimer: null,
       redis: null,
@@ -86,7 +91,14 @@ export function isFresh(tags: readonly string[], cachedAt: number, postIds: Iter
   let fresh = Date.now() - cachedAt <= MAX_TRUSTED_AGE_MS;
   for (const tag of tags) if ((tagChangedAt.get(tag) ?? 0) >= cachedAt) fresh = false;
   for (const id of postIds) if ((postChangedAt.get(id) ?? 0) >= cachedAt) fresh = false;
-  if (!fresh) requestRevalidation(tags);
+  if (!fresh) {
+    // Drops the entry by its own tags (every entry has one besides PUBLIC_TAG, which would drop all).
+    // Usually the revalidation asked for when the change arrived is still on its way: ask again only if
+    // a stale value outlives it (it was being computed while the change happened, and stored after).
+    const now = Date.now();
+    const { requestedAt } = state();
+    requestRevalidation(tags.filter((tag) => tag !== PUBLIC_TAG && now - (requestedAt.get(tag) ?? 0) > STALE_RETRY_MS));
+  }
   return fresh;
 }
 
@@ -100,8 +112,13 @@ export function invalidateTags(tags: readonly string[]): void {
 }
 
 function requestRevalidation(tags: readonly string[]): void {
+  if (tags.length === 0) return;
   const current = state();
-  for (const tag of tags) current.pendingTags.add(tag);
+  const now = Date.now();
+  for (const tag of tags) {
+    current.pendingTags.add(tag);
+    current.requestedAt.set(tag, now);
+  }
   // Batches what arrives together (one event touches two or three tags) into one request.
   current.flushTimer ??= setTimeout(() => {
     current.flushTimer = null;

@@ -167,6 +167,11 @@ export interface SitemapData {
   authors: { username: string; lastModified: Date }[];
 }
 
+function latest(dates: Map<string, Date>, key: string, date: Date): void {
+  const current = dates.get(key);
+  if (!current || current < date) dates.set(key, date);
+}
+
 /** A sitemap holds at most 50,000 addresses; past that the sitemap would need splitting. */
 const SITEMAP_MAX_POSTS = 45_000;
 
@@ -182,9 +187,9 @@ const sitemap = cachedRead(
       const page: { items: PublicPost[]; nextCursor: string | null } = await caller.posts.published({ cursor, limit: 50 });
       for (const post of page.items) {
         posts.push({ id: post.id, username: post.author.username, slug: post.slug, updatedAt: post.updatedAt });
-        // Newest first: the first date seen is each author's and tag's latest.
-        if (!authors.has(post.author.username)) authors.set(post.author.username, post.updatedAt);
-        for (const tag of post.tags) if (!tags.has(tag)) tags.set(tag, post.updatedAt);
+        // A writer's or tag's page changes whenever one of its posts does.
+        latest(authors, post.author.username, post.updatedAt);
+        for (const tag of post.tags) latest(tags, tag, post.updatedAt);
       }
       cursor = page.nextCursor;
     } while (cursor && posts.length < SITEMAP_MAX_POSTS);

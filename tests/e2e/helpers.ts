@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 // Writers for end-to-end specs: unique per run, created through the real sign-up form.
 
@@ -60,4 +61,111 @@ export async function writePost(page: Page, post: { title: string; markdown: str
   await expect(page).toHaveURL(/\/editor\/[0-9a-f-]{36}$/);
   await expect(page.getByText("All changes saved")).toBeVisible();
   return page.url();
+}
+
+/** Calls a tRPC procedure over HTTP with the page's cookies (as its writer), the way the app's client does. */
+export async function callTrpc<T>(page: Page, path: string, input: unknown, type: "query" | "mutation"): Promise<T> {
+  const origin = new URL(page.url()).origin;
+  const url = `${origin}/api/trpc/${path}`;
+  const response =
+    type === "query"
+      ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      : await page.request.post(url, { data: { json: input }, headers: { origin } });
+  expect(response.ok(), `${path} answered ${response.status()}: ${await response.text()}`).toBe(true);
+  return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+export interface PostFields {
+  title: string;
+  markdown: string;
+  tags?: string[];
+  slug?: string;
+  coverImageUrl?: string;
+  canonicalUrl?: string;
+}
+
+export interface SavedPost {
+  id: string;
+  slug: string;
+  version: number;
+}
+
+/** Saves a draft through the API as the page's writer (the worker renders it like any other). */
+export async function createDraft(page: Page, post: PostFields): Promise<SavedPost> {
+  const created = await callTrpc<SavedPost>(page, "posts.create", { title: post.title, markdown: post.markdown }, "mutation");
+  const { title: _title, markdown: _markdown, ...rest } = post;
+  if (Object.keys(rest).length === 0) return created;
+  return callTrpc<SavedPost>(page, "posts.update", { id: created.id, version: created.version, ...rest }, "mutation");
+}
+
+/** Publishes a post and waits (polling, no fixed sleep) until the worker has made its current version public. */
+export async function publishAndWait(page: Page, post: SavedPost): Promise<SavedPost> {
+  await callTrpc(page, "posts.publish", { id: post.id }, "mutation");
+  return waitUntilPublic(page, post.id);
+}
+
+/** Waits until readers get the post's current version; returns it (with its current slug). */
+export async function waitUntilPublic(page: Page, id: string): Promise<SavedPost> {
+  type Own = SavedPost & { publishedVersion: number | null; status: string };
+  const read = () => callTrpc<Own>(page, "posts.byId", { id }, "query");
+  await expect
+    .poll(async () => {
+      const post = await read();
+      return post.status === "ready" && post.publishedVersion === post.version;
+    }, { timeout: 30_000, message: `post ${id} published` })
+    .toBe(true);
+  const { slug, version } = await read();
+  return { id, slug, version };
+}
+
+/** Writes and publishes a post through the API; returns it with its public path. */
+export async function publishPost(page: Page, writer: Pick<Writer, "username">, post: PostFields): Promise<SavedPost & { path: string }> {
+  const published = await publishAndWait(page, await createDraft(page, post));
+  return { ...published, path: `/@${writer.username}/${published.slug}` };
+}
+
+// --- The writer's desk (editor and dashboard specs) ---
+
+/** A writer signed up once for a whole spec file, and the browser state (cookies) to start each test signed in. */
+export async function signUpOnce(browser: Browser, baseURL: string, prefix: string): Promise<{ writer: Writer; state: StorageState }> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const writer = newWriter(prefix);
+  await signUp(page, writer);
+  const state = await context.storageState();
+  await context.close();
+  return { writer, state };
+}
+
+export type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+/** The editor's Markdown body (CodeMirror's editable element, named by its label). */
+export function editorBody(page: Page) {
+  return page.getByLabel("Body (Markdown)");
+}
+
+/** The whole Markdown text in the editor (the DOM shows only the lines on screen). */
+export async function editorMarkdown(page: Page): Promise<string> {
+  return editorBody(page).evaluate((element) => (element as HTMLElement & { inkwellMarkdown?: string }).inkwellMarkdown ?? "");
+}
+
+/** Types at the end of the editor's text, as a writer would. */
+export async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await editorBody(page).focus();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type(text);
+}
+
+/** The editor's save state ("Saving…", "All changes saved at 14:02", "Offline – will retry"…). */
+export function saveStatus(page: Page) {
+  return page.getByRole("status", { name: "Save status" });
+}
+
+/** Runs axe-core on part of the page (a dialog, say) and fails on serious or critical violations. */
+export async function expectAccessible(page: Page, selector: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`).slice(0, 5) }));
+  expect(serious, `${selector}: serious or critical accessibility violations`).toEqual([]);
 }

@@ -2,106 +2,163 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { permanentRedirect } from "next/navigation";
 import { FormattedDate, formatDate } from "@/components/formatted-date";
+import { AdjacentPosts } from "@/components/reading/adjacent-posts";
+import { AuthorAvatar } from "@/components/reading/author-avatar";
+import { AuthorCard } from "@/components/reading/author-card";
+import { JsonLd } from "@/components/reading/json-ld";
+import { readerHtml } from "@/components/reading/reader-html";
+import { TableOfContents, wantsTableOfContents } from "@/components/reading/table-of-contents";
+import { TagList } from "@/components/reading/tag-list";
+import { siteConfig } from "@/config/site";
+import type { PublicPostPage } from "@/server/posts/service";
+import { absoluteUrl, postPath } from "@/server/feeds";
 import { decodeSegment, loadPublicPost } from "../_lib/public-data";
 
 type Props = { params: Promise<{ handle: string; slug: string }> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
+/**
+ * The post, at its current address. Found by a slug it had before (or a differently written address), it
+ * answers with a permanent redirect instead, so old links and search engines move to the new URL.
+ */
+async function loadCanonicalPost(params: Props["params"]): Promise<PublicPostPage> {
   const { handle, slug } = await params;
   const post = await loadPublicPost(handle, slug);
+  const requested = `${decodeSegment(handle)}/${decodeSegment(slug)}`;
+  if (requested !== `@${post.author.username}/${post.slug}`) permanentRedirect(postPath(post));
+  return post;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const post = await loadCanonicalPost(params);
+  const url = absoluteUrl(postPath(post));
+  const authorUrl = absoluteUrl(`/@${post.author.username}`);
+  const images = post.coverImageUrl ? [{ url: post.coverImageUrl, alt: post.title }] : undefined;
   return {
     title: post.title,
     description: post.excerpt,
-    authors: [{ name: post.author.displayName, url: `/@${post.author.username}` }],
-    alternates: { canonical: post.canonicalUrl ?? `/@${post.author.username}/${post.slug}` },
+    authors: [{ name: post.author.displayName, url: authorUrl }],
+    keywords: post.tags,
+    alternates: {
+      // The writer's own canonical address if they set one (the post first appeared elsewhere).
+      canonical: post.canonicalUrl ?? url,
+      types: { "application/rss+xml": [{ url: absoluteUrl(`/@${post.author.username}/feed.xml`), title: `${post.author.displayName} on ${siteConfig.name}` }] },
+    },
     openGraph: {
       type: "article",
+      url,
+      siteName: siteConfig.name,
       title: post.title,
       description: post.excerpt,
       publishedTime: post.publishedAt.toISOString(),
+      modifiedTime: post.updatedAt.toISOString(),
+      authors: [authorUrl],
       tags: post.tags,
+      images,
+    },
+    twitter: {
+      card: images ? "summary_large_image" : "summary",
+      title: post.title,
+      description: post.excerpt,
+      images: images?.map((image) => image.url),
     },
   };
 }
 
+function blogPosting(post: PublicPostPage): Record<string, unknown> {
+  const url = absoluteUrl(postPath(post));
+  return {
+    "@context": "https://schema.org",
+    "@type": "BlogPosting",
+    headline: post.title,
+    description: post.excerpt,
+    url,
+    mainEntityOfPage: { "@type": "WebPage", "@id": post.canonicalUrl ?? url },
+    datePublished: post.publishedAt.toISOString(),
+    dateModified: post.updatedAt.toISOString(),
+    author: { "@type": "Person", name: post.author.displayName, url: absoluteUrl(`/@${post.author.username}`) },
+    publisher: { "@type": "Organization", name: siteConfig.name, url: absoluteUrl("/") },
+    ...(post.coverImageUrl && { image: [post.coverImageUrl] }),
+    ...(post.tags.length > 0 && { keywords: post.tags.join(", ") }),
+    wordCount: post.wordCount,
+    inLanguage: "en",
+  };
+}
+
 export default async function PostPage({ params }: Props) {
-  const { handle, slug } = await params;
-  const post = await loadPublicPost(handle, slug);
+  const post = await loadCanonicalPost(params);
   const authorHref = `/@${post.author.username}`;
-  // Found by a slug the post had before: send readers (and links) to its current address.
-  if (post.slug !== decodeSegment(slug).toLowerCase()) permanentRedirect(`${authorHref}/${post.slug}`);
   const edited = formatDate(post.updatedAt) !== formatDate(post.publishedAt);
+  const showToc = wantsTableOfContents(post);
 
   return (
-    <div className="px-4 py-14 sm:px-6 sm:py-20">
-      <article aria-labelledby="post-title" className="mx-auto max-w-[68ch]">
-        <header className="mb-10">
-          <h1 id="post-title" className="font-serif text-4xl leading-[1.15] font-semibold tracking-tight text-balance text-stone-900 sm:text-5xl">
+    <div className="px-4 pt-10 pb-16 sm:px-6 sm:pt-16 sm:pb-24">
+      <JsonLd data={blogPosting(post)} />
+      {/* One grid for the whole article: the text column in the middle keeps a ~70-character measure
+          (`ch` of the body font, set on the grid); on wide screens the contents sit in the right margin. */}
+      <article aria-labelledby="post-title" className="reading-grid font-serif text-[1.1875rem]">
+        <header className="reading-column font-sans">
+          <h1
+            id="post-title"
+            className="font-serif text-[2.25rem] leading-[1.12] font-semibold tracking-tight text-balance text-stone-900 sm:text-5xl sm:leading-[1.08]"
+          >
             {post.title}
           </h1>
-          <p className="mt-6 flex flex-wrap items-center gap-x-2 gap-y-1 text-stone-500">
-            <span>
-              By{" "}
-              <Link href={authorHref} rel="author" className="font-medium text-stone-800 hover:underline hover:underline-offset-4">
-                {post.author.displayName}
-              </Link>
-            </span>
-            <span aria-hidden="true">·</span>
-            <FormattedDate date={post.publishedAt} />
-            <span aria-hidden="true">·</span>
-            <span>{post.readingTimeMinutes} min read</span>
-            {edited ? (
-              <>
+          <div className="mt-7 flex items-center gap-3">
+            <AuthorAvatar name={post.author.displayName} size="sm" />
+            <div className="min-w-0 text-[0.9375rem] leading-snug">
+              <p>
+                <Link href={authorHref} rel="author" className="font-medium text-stone-900 hover:underline hover:underline-offset-4">
+                  {post.author.displayName}
+                </Link>
+              </p>
+              <p className="mt-0.5 flex flex-wrap items-center gap-x-2 text-stone-600">
+                <FormattedDate date={post.publishedAt} />
                 <span aria-hidden="true">·</span>
-                <span>
-                  Updated <FormattedDate date={post.updatedAt} />
-                </span>
-              </>
-            ) : null}
-          </p>
-          {post.tags.length > 0 ? (
-            <ul aria-label="Tags" className="mt-4 flex flex-wrap gap-2">
-              {post.tags.map((tag) => (
-                <li key={tag} className="rounded-full bg-stone-100 px-2.5 py-0.5 text-xs font-medium text-stone-600">
-                  #{tag}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+                <span>{post.readingTimeMinutes} min read</span>
+                {edited ? (
+                  <>
+                    <span aria-hidden="true">·</span>
+                    <span>
+                      Updated <FormattedDate date={post.updatedAt} />
+                    </span>
+                  </>
+                ) : null}
+              </p>
+            </div>
+          </div>
+          <TagList tags={post.tags} className="mt-5" />
         </header>
-        {/* Rendered and sanitized by the server's Markdown pipeline before it was stored. */}
-        <div className="prose" dangerouslySetInnerHTML={{ __html: post.html }} />
-        <footer className="mt-16 border-t border-stone-200 pt-8">
-          <p className="text-sm text-stone-500">Written by</p>
-          <p className="mt-1 font-serif text-xl font-semibold">
-            <Link href={authorHref} className="text-stone-900 hover:underline hover:underline-offset-4">
-              {post.author.displayName}
-            </Link>
-          </p>
-          {post.author.bio ? <p className="mt-2 max-w-prose text-stone-600">{post.author.bio}</p> : null}
+
+        {post.coverImageUrl ? (
+          <div className="reading-wide mt-10">
+            {/* A writer's image on any host (next/image would need every host configured). Decorative: the
+                title above says what the post is about. */}
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img
+              src={post.coverImageUrl}
+              alt=""
+              className="mx-auto max-h-[34rem] w-full rounded-xl bg-stone-100 object-cover shadow-sm"
+              referrerPolicy="no-referrer"
+            />
+          </div>
+        ) : null}
+
+        <div className="reading-body mt-10 sm:mt-12">
+          {showToc ? (
+            <TableOfContents
+              entries={post.toc}
+              className="reading-toc mb-10 rounded-xl border border-stone-200 bg-white/60 p-5 xl:mb-0 xl:rounded-none xl:border-0 xl:bg-transparent xl:p-0"
+            />
+          ) : null}
+          {/* Rendered and sanitized by the server's Markdown pipeline before it was stored. */}
+          <div className="prose reading-column" dangerouslySetInnerHTML={{ __html: readerHtml(post.html) }} />
+        </div>
+
+        <footer className="reading-column mt-16 space-y-10">
+          <AuthorCard author={post.author} />
+          <AdjacentPosts authorName={post.author.displayName} username={post.author.username} previous={post.previous} next={post.next} />
         </footer>
       </article>
-      {post.previous || post.next ? (
-        <nav aria-label={`More from ${post.author.displayName}`} className="mx-auto mt-12 grid max-w-[68ch] gap-4 sm:grid-cols-2">
-          {post.previous ? (
-            <Link href={`${authorHref}/${post.previous.slug}`} className="group rounded-lg border border-stone-200 bg-white p-4 hover:border-stone-300">
-              <span className="block text-xs font-medium tracking-wide text-stone-500 uppercase">Older</span>
-              <span className="mt-1 block font-serif font-semibold text-stone-900 group-hover:underline">{post.previous.title}</span>
-            </Link>
-          ) : (
-            <span aria-hidden="true" />
-          )}
-          {post.next ? (
-            <Link
-              href={`${authorHref}/${post.next.slug}`}
-              className="group rounded-lg border border-stone-200 bg-white p-4 text-right hover:border-stone-300"
-            >
-              <span className="block text-xs font-medium tracking-wide text-stone-500 uppercase">Newer</span>
-              <span className="mt-1 block font-serif font-semibold text-stone-900 group-hover:underline">{post.next.title}</span>
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
     </div>
   );
 }

@@ -2,18 +2,24 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { api } from "@/trpc/server";
+import { readAuthorPage, readPostPage } from "@/server/cache/public-reads";
+import { getViewer } from "@/server/cache/viewer";
 
-/** `%40alice` or `@alice` → `alice`; anything without the leading `@` is not an author address. */
-export function usernameFromHandle(handle: string): string {
+/** `%40alice`, `@alice` or `@Alice` → `alice`; null for anything that is not an author address. */
+export function parseHandle(handle: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(handle);
   } catch {
-    notFound();
+    return null;
   }
-  if (!decoded.startsWith("@") || decoded.length < 2) notFound();
+  if (!decoded.startsWith("@") || decoded.length < 2) return null;
   return decoded.slice(1).toLowerCase();
+}
+
+/** Like parseHandle, for pages: anything else is the 404 page. */
+export function usernameFromHandle(handle: string): string {
+  return parseHandle(handle) ?? notFound();
 }
 
 export function decodeSegment(segment: string): string {
@@ -25,19 +31,25 @@ export function decodeSegment(segment: string): string {
 }
 
 function notFoundOnMissing(error: unknown): never {
-  // NOT_FOUND: unknown writer or post, or a draft. BAD_REQUEST: a name or slug no post could have.
+  // NOT_FOUND: unknown writer or post, or a draft. BAD_REQUEST: a name, slug or cursor no page could have.
   if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
   throw error;
 }
 
-/** A writer's profile and published posts; cached per request (metadata and page share it). */
-export const loadAuthor = cache(async (handle: string) => {
+/** Writers looking at their own pages read around the cache, so their edits show at once. */
+async function isOwnPage(username: string): Promise<boolean> {
+  return (await getViewer())?.user.username === username;
+}
+
+/** A writer's profile and one page of their published posts; cached per request (metadata and page share it). */
+export const loadAuthor = cache(async (handle: string, cursor: string | null) => {
   const username = usernameFromHandle(handle);
-  return (await api()).posts.byAuthor({ username, limit: 50 }).catch(notFoundOnMissing);
+  return readAuthorPage(username, cursor, await isOwnPage(username)).catch(notFoundOnMissing);
 });
 
 /** A published post; drafts and unknown posts are the 404 page. */
 export const loadPublicPost = cache(async (handle: string, slug: string) => {
   const username = usernameFromHandle(handle);
-  return (await api()).posts.bySlug({ username, slug: decodeSegment(slug) }).catch(notFoundOnMissing);
+  // Slugs are lower-case; one cache entry per post, whatever the case of the address.
+  return readPostPage(username, decodeSegment(slug).trim().toLowerCase(), await isOwnPage(username)).catch(notFoundOnMissing);
 });
