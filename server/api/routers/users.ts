@@ -7,6 +7,7 @@ import {
   userRegisterSchema,
 } from "@/lib/validations/user";
 import { forgetSessionsOf } from "../../auth/session-cache";
+import { announceProfileChange } from "../../cache/invalidation";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "../../security/common-passwords";
 import { limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
 import {
@@ -46,6 +47,7 @@ export const usersRouter = createTRPCRouter({
   updateProfile: protectedProcedure.input(userProfileUpdateSchema).mutation(async ({ ctx, input }) => {
     const profile = await updateProfile(ctx.session.user.id, input);
     forgetSessionsOf(ctx.session.user.id); // the header shows the new name at once
+    void announceProfileChange(ctx.session.user.id); // cached public pages show it at once too
     return profile;
   }),
 
