@@ -5,7 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { OwnPost } from "@/server/posts/service";
 import { useTRPC } from "@/trpc/react";
-import { FormattedDate } from "./formatted-date";
+import { ScheduleForm } from "./editor/schedule-form";
 import { PostStatusBadge, PostVisibilityBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
 import { errorMessage } from "./trpc-errors";
@@ -38,8 +38,18 @@ function statusExplanation(post: OwnPost): string {
   }
 }
 
-/** The editor's side panel: live status, publishing, and the processed numbers. */
-export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null; username: string; dirty: boolean }) {
+export interface EditorSidebarProps {
+  post: OwnPost | null;
+  username: string;
+  dirty: boolean;
+  /** The post's settings form (slug, excerpt, tags, images, canonical URL). */
+  settings: ReactNode;
+  /** The published versions, once the post exists. */
+  history: ReactNode;
+}
+
+/** The editor's side panel: live status, publishing and scheduling, settings, processed numbers, history. */
+export function EditorSidebar({ post, username, dirty, settings, history }: EditorSidebarProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const onSuccess = (next: OwnPost) => {
@@ -54,15 +64,18 @@ export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null;
     return (
       <aside aria-label="Post details" className="space-y-4">
         <Section id="status-heading" title="Status">
-          <p className="text-sm text-stone-600">Save to create the post. Only you will see it until you publish.</p>
+          <p className="text-sm text-stone-600">Saved as you write, once it has a title. Only you will see it until you publish.</p>
         </Section>
         <Section id="publishing-heading" title="Publishing">
           <Button className="w-full" disabled aria-describedby="publish-reason">
             Publish
           </Button>
           <p id="publish-reason" className="mt-2 text-sm text-stone-500">
-            Save the post before publishing.
+            The post can be published once it is saved.
           </p>
+        </Section>
+        <Section id="settings-heading" title="Settings">
+          {settings}
         </Section>
       </aside>
     );
@@ -74,7 +87,7 @@ export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null;
   const pending = publish.isPending || unpublish.isPending;
 
   return (
-    <aside aria-label="Post details" className="space-y-4 lg:sticky lg:top-24 lg:self-start">
+    <aside aria-label="Post details" className="space-y-4">
       <Section id="status-heading" title="Status">
         <div role="status" aria-label="Processing status" className="flex flex-wrap gap-2">
           <PostVisibilityBadge visibility={post.visibility} />
@@ -122,13 +135,7 @@ export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null;
             </Button>
             <p id="publish-reason" className="text-sm text-stone-500">
               {publishReason ??
-                (post.visibility === "scheduled" && post.scheduledAt ? (
-                  <>
-                    Scheduled to publish on <FormattedDate date={post.scheduledAt} /> (UTC). Publishing now replaces the schedule.
-                  </>
-                ) : (
-                  "Anyone can read it once it is processed."
-                ))}
+                (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "Anyone can read it once it is processed.")}
             </p>
             <dl className="text-sm">
               <dt className="text-stone-500">Public address, once published</dt>
@@ -140,11 +147,18 @@ export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null;
             </dl>
           </div>
         )}
+        <div className="mt-4 empty:hidden">
+          <ScheduleForm post={post} />
+        </div>
         {visibilityError ? (
           <p role="alert" className="mt-3 text-sm text-red-700">
             {errorMessage(visibilityError)}
           </p>
         ) : null}
+      </Section>
+
+      <Section id="settings-heading" title="Settings">
+        {settings}
       </Section>
 
       <Section id="stats-heading" title="Stats">
@@ -165,6 +179,10 @@ export function EditorSidebar({ post, username, dirty }: { post: OwnPost | null;
         ) : (
           <p className="text-sm text-stone-600">Word count and reading time appear once the post is processed.</p>
         )}
+      </Section>
+
+      <Section id="history-heading" title="History">
+        {history}
       </Section>
     </aside>
   );

@@ -1,56 +1,32 @@
 "use client";
 
-import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useEffect, useEffectEvent, useRef, useState } from "react";
-import { postCreateSchema, POST_MARKDOWN_MAX } from "@/lib/validations/post";
+import { useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
 import type { OwnPost } from "@/server/posts/service";
-import { useTRPC } from "@/trpc/react";
+import { useTRPC, useTRPCClient } from "@/trpc/react";
+import { ConflictDialog } from "./editor/conflict-dialog";
+import { DraftStore, type DraftSnapshot } from "./editor/draft-store";
+import { FormattingToolbar } from "./editor/formatting-toolbar";
+import { HistoryPanel } from "./editor/history-panel";
+import { formatLocalDateTime } from "./editor/local-date-time";
+import { MarkdownEditor, type MarkdownEditorHandle } from "./editor/markdown-editor";
+import { PostSettings } from "./editor/post-settings";
+import { PreviewPane } from "./editor/preview-pane";
+import { textStats } from "./editor/text-stats";
 import { EditorSidebar } from "./editor-sidebar";
 import { IN_FLIGHT_REFETCH_MS } from "./post-queries";
 import { isInFlight } from "./post-status-badge";
-import { errorCode, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "./trpc-errors";
 import { Alert } from "./ui/alert";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
 import { FormField } from "./ui/form-field";
-import { Spinner } from "./ui/spinner";
-import { Textarea } from "./ui/textarea";
 import { useHydrated } from "./use-hydrated";
 import { usePostStatusUpdates } from "./use-post-status-updates";
 
-/** The text the server has, and the version it is; edits are saved against that version. */
-interface Saved {
-  title: string;
-  markdown: string;
-  version: number;
-}
-
-/**
- * What the writer had on screen when a new post's first save moved the page from /editor/new to
- * /editor/<id>: the new page picks it up, so nothing typed during the move is lost, and the caret stays.
- */
-interface Handover {
-  title: string;
-  markdown: string;
-  saved: Saved;
-  focus: "title" | "markdown" | null;
-  selection: [number, number] | null;
-}
-const handovers = new Map<string, Handover>();
-
 const TITLE_ID = "post-title";
 const BODY_ID = "post-body";
-
-function initialState(post: OwnPost | null): { title: string; markdown: string; saved: Saved | null; handover: Handover | null } {
-  if (!post) return { title: "", markdown: "", saved: null, handover: null };
-  const handover = handovers.get(post.id) ?? null;
-  if (handover && handover.saved.version >= post.version) {
-    return { title: handover.title, markdown: handover.markdown, saved: handover.saved, handover };
-  }
-  return { title: post.title, markdown: post.markdown, saved: { title: post.title, markdown: post.markdown, version: post.version }, handover: null };
-}
 
 export interface EditorProps {
   /** The post as the server has it, or null for a new post. */
@@ -59,27 +35,63 @@ export interface EditorProps {
   username: string;
 }
 
+const timeFormat = () => new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** The save state in a few words, and how loud to say it. */
+function describeSave(snap: DraftSnapshot): { text: string; detail?: string; tone: "quiet" | "pending" | "problem" } {
+  const { save, postId, dirty } = snap;
+  switch (save.kind) {
+    case "saving":
+      return { text: "Saving…", tone: "quiet" };
+    case "conflict":
+      return { text: "Not saved: changed elsewhere", tone: "problem" };
+    case "offline":
+      return { text: "Offline – will retry", tone: "problem" };
+    case "failed":
+      return { text: save.retryAt ? "Not saved – will retry" : "Not saved", tone: "problem" };
+  }
+  if (!postId) {
+    if (!dirty) return { text: "New post", tone: "quiet" };
+    return { text: "Not saved yet", detail: save.kind === "blocked" ? "add a title to save" : undefined, tone: "pending" };
+  }
+  if (dirty) return { text: "Unsaved changes", detail: save.kind === "blocked" ? "fix the marked fields" : undefined, tone: "pending" };
+  return { text: snap.savedAt ? `All changes saved at ${timeFormat().format(snap.savedAt)}` : "All changes saved", tone: "quiet" };
+}
+
 export function Editor({ initialPost, username }: EditorProps) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const router = useRouter();
   usePostStatusUpdates();
   const hydrated = useHydrated();
-
-  const [initial] = useState(() => initialState(initialPost));
-  const [postId, setPostId] = useState<string | null>(initialPost?.id ?? null);
-  const [title, setTitle] = useState(initial.title);
-  const [markdown, setMarkdown] = useState(initial.markdown);
-  const [saved, setSaved] = useState<Saved | null>(initial.saved);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [conflict, setConflict] = useState<string | null>(null);
-  const [mode, setMode] = useState<"write" | "preview">("write");
-  const [saving, setSaving] = useState(false);
-  const savingRef = useRef(false);
-  const createdRef = useRef<string | null>(null);
   const titleRef = useRef<HTMLTextAreaElement>(null);
-  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const bodyRef = useRef<MarkdownEditorHandle>(null);
+  const [showPreview, setShowPreview] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const [store] = useState(
+    () =>
+      new DraftStore({
+        initialPost,
+        api: {
+          create: (input) => client.posts.create.mutate(input),
+          update: (input) => client.posts.update.mutate(input),
+          byId: (id) => client.posts.byId.query({ id }),
+        },
+        onServerPost: (next) => {
+          queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), (old) => (old && old.version > next.version ? old : next));
+          void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
+        },
+        // The post exists now: its address becomes /editor/<id> without reloading the editor (the
+        // writer keeps typing; a reload opens the saved post).
+        onCreated: (created) => window.history.replaceState(null, "", `/editor/${created.id}`),
+      }),
+  );
+  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  useEffect(() => store.start(), [store]);
+
+  const { postId, draft, dirty, save, fieldErrors, conflict } = snap;
+  const saving = save.kind === "saving";
 
   // The live post: status, processed stats and publishing state, kept current by the status hook.
   const { data: post = null } = useQuery(
@@ -87,123 +99,45 @@ export function Editor({ initialPost, username }: EditorProps) {
       refetchInterval: (query) => (query.state.data && isInFlight(query.state.data) ? IN_FLIGHT_REFETCH_MS : false),
     }),
   );
+  const newerElsewhere = post !== null && snap.base !== null && post.version > snap.base.version && !saving && !conflict;
 
-  const create = useMutation(trpc.posts.create.mutationOptions());
-  const update = useMutation(trpc.posts.update.mutationOptions());
-  const preview = useMutation(trpc.posts.preview.mutationOptions());
+  const deferredMarkdown = useDeferredValue(draft.markdown);
+  const stats = useMemo(() => textStats(deferredMarkdown), [deferredMarkdown]);
 
-  const dirty = saved ? title !== saved.title || markdown !== saved.markdown : title !== "" || markdown !== "";
-  const newerElsewhere = post !== null && saved !== null && post.version > saved.version;
-
-  // Carry over a handover from /editor/new once (caret included), then forget it.
-  useEffect(() => {
-    const handover = initial.handover;
-    if (!handover || !initialPost) return;
-    handovers.delete(initialPost.id);
-    const element = handover.focus === "title" ? titleRef.current : handover.focus === "markdown" ? bodyRef.current : null;
-    if (element) {
-      element.focus();
-      if (handover.selection) element.setSelectionRange(...handover.selection);
-    }
-  }, [initial, initialPost]);
-
-  // While the page moves from /editor/new to /editor/<id>, keep the handover current.
-  useEffect(() => {
-    const id = createdRef.current;
-    if (!id || !saved) return;
-    const active = document.activeElement;
-    const focus = active === titleRef.current ? "title" : active === bodyRef.current ? "markdown" : null;
-    const element = focus === "title" ? titleRef.current : focus === "markdown" ? bodyRef.current : null;
-    handovers.set(id, {
-      title,
-      markdown,
-      saved,
-      focus,
-      selection: element ? [element.selectionStart ?? 0, element.selectionEnd ?? 0] : null,
+  function saveNow() {
+    void store.saveNow().then(() => {
+      if (store.getSnapshot().fieldErrors.title) titleRef.current?.focus();
     });
-  });
-
-  function setPostData(next: OwnPost) {
-    queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), (old) => (old && old.version > next.version ? old : next));
-    void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
   }
 
-  async function save(options: { overwrite?: boolean } = {}): Promise<void> {
-    if (savingRef.current) return;
-    setSaveError(null);
-    const snapshot = { title, markdown };
-    const checked = postCreateSchema.safeParse(snapshot);
-    if (!checked.success) {
-      const errors = zodFieldErrors(checked.error.issues);
-      setFieldErrors(errors);
-      (errors.title ? titleRef.current : bodyRef.current)?.focus();
-      return;
-    }
-    setFieldErrors({});
-    savingRef.current = true;
-    setSaving(true);
-    try {
-      if (!postId || !saved) {
-        const created = await create.mutateAsync(snapshot);
-        createdRef.current = created.id;
-        setPostData(created);
-        setSaved({ ...snapshot, version: created.version });
-        setPostId(created.id);
-        setConflict(null);
-        router.replace(`/editor/${created.id}`);
-        return;
-      }
-      let version = saved.version;
-      if (options.overwrite) {
-        // The writer chose to replace the newer text with theirs: save against the latest version.
-        const latest = await queryClient.fetchQuery({ ...trpc.posts.byId.queryOptions({ id: postId }), staleTime: 0 });
-        version = latest.version;
-      }
-      const updated = await update.mutateAsync({ id: postId, version, ...snapshot });
-      setPostData(updated);
-      setSaved({ ...snapshot, version: updated.version });
-      setConflict(null);
-    } catch (error) {
-      if (errorCode(error) === "CONFLICT") {
-        setConflict(errorMessage(error));
-      } else {
-        const fields = serverFieldErrors(error);
-        if (fields.title || fields.markdown) setFieldErrors(fields);
-        else setSaveError(errorMessage(error, "Saving failed. Your text is still here; please try again."));
-      }
-    } finally {
-      savingRef.current = false;
-      setSaving(false);
-    }
-  }
-
-  // Ctrl+S / Cmd+S saves (and never opens the browser's "Save page" dialog here).
+  // Ctrl+S / Cmd+S saves from anywhere on the page (and never opens the browser's "Save page" dialog).
   const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "s") {
       event.preventDefault();
-      if (dirty || !postId) void save();
+      saveNow();
     }
   });
   useEffect(() => {
     const listener = (event: KeyboardEvent) => onKeyDown(event);
-    window.addEventListener("keydown", listener);
-    return () => window.removeEventListener("keydown", listener);
+    window.addEventListener("keydown", listener, true);
+    return () => window.removeEventListener("keydown", listener, true);
   }, []);
 
-  // Leaving with unsaved changes (closing the tab, reloading, typing another address) asks first.
+  // Leaving with unsaved changes (closing the tab, reloading, another address, a link) asks first.
+  // The text is kept on this device either way.
+  const unsaved = dirty || saving;
   useEffect(() => {
-    if (!dirty && !saving) return;
+    if (!unsaved) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       event.preventDefault();
       event.returnValue = ""; // older browsers need it set to show the prompt
     };
-    // Links inside the app navigate without unloading the page: ask before following them too.
     const onClickCapture = (event: MouseEvent) => {
       if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
       if (!(anchor instanceof HTMLAnchorElement) || anchor.target === "_blank" || anchor.origin !== window.location.origin) return;
       if (anchor.pathname === window.location.pathname) return;
-      if (!window.confirm("You have unsaved changes. Leave this page and lose them?")) {
+      if (!window.confirm("You have unsaved changes. Leave this page anyway? This browser keeps them and offers them back when you return.")) {
         event.preventDefault();
         event.stopPropagation();
       }
@@ -214,31 +148,15 @@ export function Editor({ initialPost, username }: EditorProps) {
       window.removeEventListener("beforeunload", onBeforeUnload);
       document.removeEventListener("click", onClickCapture, true);
     };
-  }, [dirty, saving]);
+  }, [unsaved]);
 
-  function togglePreview() {
-    if (mode === "write") {
-      setMode("preview");
-      preview.mutate({ markdown });
-    } else {
-      setMode("write");
-      requestAnimationFrame(() => bodyRef.current?.focus());
-    }
-  }
-
-  const saveState = saving
-    ? "Saving…"
-    : !postId
-      ? dirty
-        ? "Not saved yet"
-        : "New post"
-      : dirty
-        ? "Unsaved changes"
-        : "All changes saved";
-  const saveDisabledReason = !saving && postId && !dirty ? "Nothing new to save." : null;
+  const status = describeSave(snap);
+  const markdownErrors = fieldErrors.markdown;
+  const bodyDescribedBy = [markdownErrors?.[0] ? `${BODY_ID}-error` : null, `${BODY_ID}-hint`].filter(Boolean).join(" ");
+  const wasPublic = post !== null && (post.publishedAt !== null || post.visibility !== "draft");
 
   return (
-    <div className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+    <div className={cn("mx-auto w-full px-4 py-6 sm:px-6 sm:py-8", showPreview ? "max-w-[96rem]" : "max-w-6xl")}>
       <div className="flex flex-col gap-4 border-b border-stone-200 pb-5 sm:flex-row sm:items-center sm:justify-between">
         <div className="min-w-0">
           <Link href="/dashboard" className="text-sm font-medium text-stone-500 hover:text-stone-900">
@@ -247,68 +165,96 @@ export function Editor({ initialPost, username }: EditorProps) {
           <h1 className="mt-1 text-2xl font-semibold tracking-tight text-stone-900">{postId ? "Edit post" : "New post"}</h1>
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <p aria-live="polite" className={cn("text-sm", dirty && !saving ? "font-medium text-amber-800" : "text-stone-500")}>
-            {dirty && !saving ? (
-              <span aria-hidden="true" className="mr-1.5 inline-block size-2 rounded-full bg-amber-500 align-middle" />
+          <p
+            role="status"
+            aria-label="Save status"
+            className={cn(
+              "flex items-center gap-1.5 text-sm",
+              status.tone === "problem" ? "font-medium text-red-800" : status.tone === "pending" ? "font-medium text-amber-800" : "text-stone-500",
+            )}
+          >
+            {status.tone !== "quiet" ? (
+              <span aria-hidden="true" className={cn("inline-block size-2 rounded-full", status.tone === "problem" ? "bg-red-500" : "bg-amber-500")} />
             ) : null}
-            {saveState}
+            <span>{status.text}</span>
+            {status.detail ? <span className="font-normal text-stone-500">– {status.detail}</span> : null}
           </p>
-          <Button variant="secondary" aria-pressed={mode === "preview"} onClick={togglePreview} aria-controls="editor-panel" disabled={!hydrated}>
+          {conflict && !snap.conflictDialogOpen ? (
+            <Button size="sm" variant="danger" onClick={() => store.openConflictDialog()}>
+              Compare and choose
+            </Button>
+          ) : null}
+          <Button variant="secondary" aria-pressed={showPreview} onClick={() => setShowPreview((on) => !on)} aria-controls={showPreview ? "post-preview" : undefined} disabled={!hydrated}>
             Preview
           </Button>
           <Button
             pending={saving}
-            disabled={!hydrated || saveDisabledReason !== null}
-            aria-describedby={saveDisabledReason ? "save-disabled-reason" : "save-shortcut"}
-            onClick={() => void save()}
+            disabled={!hydrated || (postId !== null && !dirty && !saving)}
+            aria-describedby="save-shortcut"
+            onClick={saveNow}
           >
-            {saving ? "Saving…" : "Save"}
+            Save
           </Button>
           <span id="save-shortcut" className="sr-only">
-            Shortcut: Control or Command plus S.
+            Changes save by themselves a moment after you stop typing. Shortcut: Control or Command plus S.
           </span>
-          {saveDisabledReason ? (
-            <span id="save-disabled-reason" className="sr-only">
-              {saveDisabledReason}
-            </span>
-          ) : null}
         </div>
       </div>
 
       <div className="mt-4 space-y-3 empty:hidden">
-        {conflict ? (
-          <Alert tone="error" title="Not saved: this post changed elsewhere">
-            <p>{conflict}</p>
-            <p className="mt-1">Your text is still here and has not been lost.</p>
+        {snap.localOffer ? (
+          <Alert tone="info" role="alert" title="Text recovered from this device">
+            <p>
+              On {formatLocalDateTime(new Date(snap.localOffer.savedAt))} this browser kept text for this post that never reached the server
+              {snap.localOffer.fields.title.trim() ? <> (“{snap.localOffer.fields.title.trim()}”)</> : null}.
+            </p>
             <div className="mt-3 flex flex-wrap gap-2">
-              <Button size="sm" variant="danger" pending={saving} onClick={() => void save({ overwrite: true })}>
-                Overwrite with my version
+              <Button size="sm" onClick={() => store.restoreLocal()}>
+                Restore my text
               </Button>
-              {postId ? (
-                <a
-                  href={`/editor/${postId}`}
-                  target="_blank"
-                  rel="noopener"
-                  className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-red-800 underline underline-offset-4 hover:bg-red-100"
-                >
-                  Open the newer version in a new tab
-                </a>
+              <Button size="sm" variant="secondary" onClick={() => store.discardLocal()}>
+                Discard it
+              </Button>
+            </div>
+          </Alert>
+        ) : null}
+        {conflict && !snap.conflictDialogOpen ? (
+          <Alert tone="error" title="Not saved: this post changed elsewhere">
+            <p>Your text is still here and kept on this device. Compare the two versions and choose which to keep.</p>
+          </Alert>
+        ) : newerElsewhere ? (
+          <Alert tone="warning" role="status">
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p>
+                A newer version (version {post.version}) was saved elsewhere.{" "}
+                {dirty ? "Saving here will ask before replacing it." : "Load it to continue from there."}
+              </p>
+              {!dirty ? (
+                <Button size="sm" variant="secondary" onClick={() => void store.reloadFromServer()}>
+                  Load the newer version
+                </Button>
               ) : null}
             </div>
           </Alert>
-        ) : newerElsewhere ? (
-          <Alert tone="warning" role="none">
-            A newer version of this post was saved elsewhere. Saving here will ask before replacing it.
+        ) : null}
+        {save.kind === "failed" ? (
+          <Alert tone="error" title="Not saved">
+            {save.message} Your text is kept on this device{save.retryAt ? "; saving is retried" : ""}.
           </Alert>
         ) : null}
-        {saveError ? (
-          <Alert tone="error" title="Not saved">
-            {saveError}
+        {notice ? (
+          <Alert tone="success">
+            <div className="flex items-center justify-between gap-3">
+              <p>{notice}</p>
+              <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
+                Dismiss
+              </Button>
+            </div>
           </Alert>
         ) : null}
       </div>
 
-      <div className="mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <div className={cn("mt-6 grid gap-8", "lg:grid-cols-[minmax(0,1fr)_20rem]")}>
         <div id="editor-panel" className="min-w-0 space-y-5">
           <FormField id={TITLE_ID} label="Title" errors={fieldErrors.title}>
             {(control) => (
@@ -320,12 +266,8 @@ export function Editor({ initialPost, username }: EditorProps) {
                 rows={1}
                 autoComplete="off"
                 placeholder="A title for your post"
-                value={title}
-                onChange={(event) => {
-                  // A title is one line: pasted line breaks become spaces.
-                  setTitle(event.target.value.replace(/[\r\n]+/g, " "));
-                  setFieldErrors((prev) => ({ ...prev, title: undefined }));
-                }}
+                value={draft.title}
+                onChange={(event) => store.edit({ title: event.target.value.replace(/[\r\n]+/g, " ") })}
                 onKeyDown={(event) => {
                   // Enter moves on to the body instead of adding a line break.
                   if (event.key === "Enter" && !event.nativeEvent.isComposing) {
@@ -342,69 +284,111 @@ export function Editor({ initialPost, username }: EditorProps) {
             )}
           </FormField>
 
-          {mode === "write" ? (
-            <FormField
-              id={BODY_ID}
-              label="Body (Markdown)"
-              hint={
-                <>
-                  <code className="text-stone-600">## Heading</code>, <code className="text-stone-600">**bold**</code>,{" "}
-                  <code className="text-stone-600">- list</code>, <code className="text-stone-600">[link](https://…)</code>. Raw HTML is
-                  removed.
-                </>
-              }
-              errors={fieldErrors.markdown}
-              aside={
-                <span className={cn("text-xs tabular-nums", markdown.length > POST_MARKDOWN_MAX ? "text-red-700" : "text-stone-400")}>
-                  {markdown.length.toLocaleString("en")} characters
-                </span>
-              }
-            >
-              {(control) => (
-                <Textarea
-                  {...control}
-                  ref={bodyRef}
-                  name="markdown"
-                  readOnly={!hydrated}
-                  spellCheck
-                  placeholder="Start writing…"
-                  value={markdown}
-                  onChange={(event) => {
-                    setMarkdown(event.target.value);
-                    setFieldErrors((prev) => ({ ...prev, markdown: undefined }));
-                  }}
-                  className="field-sizing-content min-h-[60vh] resize-y px-4 py-3 font-mono text-[0.95rem] leading-7 sm:text-[0.95rem]"
-                />
-              )}
-            </FormField>
-          ) : (
-            <section aria-label="Preview" aria-busy={preview.isPending} className="min-h-[60vh] rounded-md border border-stone-200 bg-white px-5 py-6 sm:px-8">
-              <p className="mb-4 text-xs font-semibold tracking-widest text-stone-400 uppercase" aria-hidden="true">
-                Preview
-              </p>
-              {title.trim() ? (
-                <p className="mb-6 font-serif text-3xl leading-tight font-semibold tracking-tight text-stone-900 sm:text-4xl">{title}</p>
-              ) : null}
-              {preview.isPending ? (
-                <p className="flex items-center gap-2 text-stone-500">
-                  <Spinner /> Rendering the preview…
-                </p>
-              ) : preview.isError ? (
-                <Alert tone="error" title="The preview could not be rendered">
-                  {errorMessage(preview.error)}
-                </Alert>
-              ) : preview.data?.html ? (
-                // Sanitized by the server's render pipeline (the same one readers get).
-                <div className="prose" dangerouslySetInnerHTML={{ __html: preview.data.html }} />
-              ) : (
-                <p className="text-stone-500">Nothing to preview yet.</p>
-              )}
-            </section>
-          )}
+          <div className="space-y-1.5">
+            <div className={cn("flex items-baseline justify-between gap-4", showPreview && "max-xl:hidden")}>
+              {/* Names the editor (aria-labelledby); a click on it puts the caret there. */}
+              <span id={`${BODY_ID}-label`} className="block text-sm font-medium text-stone-800" onClick={() => bodyRef.current?.focus()}>
+                Body (Markdown)
+              </span>
+              <span className={cn("text-xs tabular-nums", draft.markdown.length > POST_MARKDOWN_MAX ? "font-medium text-red-700" : "text-stone-500")}>
+                {draft.markdown.length.toLocaleString("en")}
+                {draft.markdown.length > POST_MARKDOWN_MAX * 0.9 ? ` / ${POST_MARKDOWN_MAX.toLocaleString("en")}` : ""} characters
+              </span>
+            </div>
+            <p id={`${BODY_ID}-hint`} className={cn("text-sm text-stone-500", showPreview && "max-xl:hidden")}>
+              <code className="text-stone-600">## Heading</code>, <code className="text-stone-600">**bold**</code>, <code className="text-stone-600">- list</code>,{" "}
+              <code className="text-stone-600">[link](https://…)</code>. Raw HTML is removed. Tab moves on to the next field.
+            </p>
+            <div className={cn("grid gap-6 pt-1", showPreview && "xl:grid-cols-2")}>
+              <div className={cn("min-w-0 space-y-1.5", showPreview && "max-xl:hidden")}>
+                <div
+                  className={cn(
+                    "overflow-hidden rounded-md border bg-white shadow-xs",
+                    markdownErrors?.[0] ? "border-red-500" : "border-stone-300",
+                  )}
+                >
+                  <FormattingToolbar
+                    controls={BODY_ID}
+                    disabled={!hydrated}
+                    onFormat={(command) => bodyRef.current?.format(command)}
+                    onInsertImage={(url, alt) => bodyRef.current?.insertImage(url, alt)}
+                  />
+                  <MarkdownEditor
+                    ref={bodyRef}
+                    id={BODY_ID}
+                    labelledBy={`${BODY_ID}-label`}
+                    describedBy={bodyDescribedBy}
+                    invalid={Boolean(markdownErrors?.[0])}
+                    placeholder="Start writing…"
+                    value={draft.markdown}
+                    revision={snap.docRevision}
+                    onChange={(markdown) => store.edit({ markdown })}
+                  />
+                  <div className="flex flex-wrap items-center justify-between gap-2 border-t border-stone-100 bg-stone-50 px-4 py-1.5 text-xs text-stone-500">
+                    <p aria-label="Length estimate" className="tabular-nums">
+                      {stats.words.toLocaleString("en")} {stats.words === 1 ? "word" : "words"}
+                      <span aria-hidden="true"> · </span>
+                      {stats.minutes} min read
+                    </p>
+                    <p className="hidden sm:block">
+                      <kbd className="font-sans">Ctrl/⌘ B</kbd> bold · <kbd className="font-sans">I</kbd> italic · <kbd className="font-sans">K</kbd> link ·{" "}
+                      <kbd className="font-sans">S</kbd> save
+                    </p>
+                  </div>
+                </div>
+                {markdownErrors?.[0] ? (
+                  <p id={`${BODY_ID}-error`} className="flex items-start gap-1.5 text-sm font-medium text-red-700">
+                    <span aria-hidden="true">⚠</span>
+                    {markdownErrors[0]}
+                  </p>
+                ) : null}
+              </div>
+              {showPreview ? <PreviewPane id="post-preview" title={draft.title} markdown={draft.markdown} /> : null}
+            </div>
+          </div>
         </div>
 
-        <EditorSidebar post={post} username={username} dirty={dirty} />
+        <EditorSidebar
+          post={post}
+          username={username}
+          dirty={dirty}
+          settings={
+            <PostSettings
+              fields={draft}
+              errors={fieldErrors}
+              onChange={(patch) => store.edit(patch)}
+              isNew={postId === null}
+              wasPublic={wasPublic}
+              disabled={!hydrated}
+            />
+          }
+          history={
+            post ? (
+              <HistoryPanel
+                post={post}
+                current={draft}
+                flush={() => store.flush()}
+                baseVersion={() => store.getSnapshot().base?.version ?? post.version}
+                onRestored={(restored, revision) => {
+                  store.replaceWith(restored);
+                  setNotice(`Version ${revision} restored: it is now version ${restored.version}.`);
+                }}
+              />
+            ) : null
+          }
+        />
       </div>
+
+      {conflict ? (
+        <ConflictDialog
+          open={snap.conflictDialogOpen}
+          conflict={conflict}
+          mine={draft}
+          onKeepMine={() => store.keepMine()}
+          onTakeTheirs={() => store.takeTheirs()}
+          onClose={() => store.closeConflictDialog()}
+        />
+      ) : null}
     </div>
   );
 }

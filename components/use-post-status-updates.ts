@@ -16,6 +16,13 @@ interface StatusEvent {
   error: string | null;
 }
 
+/**
+ * Refetches never cancel a fetch in flight: a burst of events must not cancel the writer's "Load more"
+ * (an infinite query's next page). Should that fetch answer from just before the event, the polling
+ * while anything is in flight (IN_FLIGHT_REFETCH_MS) catches up.
+ */
+const NO_CANCEL = { cancelRefetch: false } as const;
+
 /** Applies an event to a cached post, unless the cache already holds a newer version. */
 function patch(post: OwnPost, event: StatusEvent): OwnPost {
   if (post.id !== event.postId || event.version < post.version) return post;
@@ -34,8 +41,8 @@ export function usePostStatusUpdates(): void {
   const queryClient = useQueryClient();
 
   const refetchAll = useCallback(() => {
-    void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
-    void queryClient.invalidateQueries(trpc.posts.byId.pathFilter());
+    void queryClient.invalidateQueries(trpc.posts.list.pathFilter(), NO_CANCEL);
+    void queryClient.invalidateQueries(trpc.posts.byId.pathFilter(), NO_CANCEL);
   }, [queryClient, trpc]);
 
   const onData = useCallback(
@@ -50,8 +57,8 @@ export function usePostStatusUpdates(): void {
         }
         return { ...data, items: data.items.map((p) => patch(p, event)) };
       });
-      void queryClient.invalidateQueries({ queryKey: byIdKey });
-      void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
+      void queryClient.invalidateQueries({ queryKey: byIdKey }, NO_CANCEL);
+      void queryClient.invalidateQueries(trpc.posts.list.pathFilter(), NO_CANCEL);
     },
     [queryClient, trpc],
   );

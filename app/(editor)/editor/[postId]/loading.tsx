@@ -17,11 +17,12 @@ export default function EditorLoading() {
           <Skeleton className="h-10 w-20" />
         </div>
       </div>
-      <div aria-hidden="true" className="mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <div aria-hidden="true" className="mt-6 grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-5">
           <Skeleton className="h-4 w-12" />
           <Skeleton className="h-11 w-3/4" />
           <Skeleton className="h-4 w-32" />
+          <Skeleton className="h-4 w-2/3" />
           <Skeleton className="h-[60vh] w-full" />
         </div>
         <div className="space-y-4">

@@ -1,0 +1,500 @@
+import { postCreateSchema, type PostUpdateInput } from "@/lib/validations/post";
+import type { OwnPost } from "@/server/posts/service";
+import { errorCode, errorMessage, serverFieldErrors, type FieldErrors } from "../trpc-errors";
+import { readLocalDraft, removeLocalDrafts, writeLocalDraft, type LocalDraft } from "./local-drafts";
+import {
+  changedFields,
+  checkField,
+  emptyFields,
+  fieldKeys,
+  fieldsOf,
+  mergeFields,
+  normalizedField,
+  sameField,
+  sameFields,
+  type FieldKey,
+  type PostFields,
+} from "./post-fields";
+
+// The editor's draft and its way to the server, outside React: what is on screen, what the server has
+// (and at which version), autosave about a second after typing stops, retries while offline, a local
+// copy of every keystroke until the server confirms it, and conflicts that never overwrite silently.
+// React reads it with useSyncExternalStore.
+
+export const AUTOSAVE_DELAY_MS = 1_000;
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+const SLUG_TAKEN = "Another of your posts already uses that slug.";
+
+export type SaveState =
+  /** Nothing to save: the server has it all (or a new post is still empty). */
+  | { kind: "idle" }
+  /** Changes wait for the pause in typing. */
+  | { kind: "pending" }
+  | { kind: "saving" }
+  /** The server could not be reached; the next attempt is at `retryAt`. */
+  | { kind: "offline"; retryAt: number }
+  /** The server refused or failed; retried at `retryAt` when that may help. */
+  | { kind: "failed"; message: string; retryAt: number | null }
+  /** Nothing that can be sent: a new post without a title, or only fields with errors. */
+  | { kind: "blocked" }
+  /** Refused because the post changed elsewhere: the writer chooses (see `conflict`). */
+  | { kind: "conflict" };
+
+export interface Conflict {
+  /** The post as the server has it now. */
+  server: OwnPost;
+  /** The version the refused edit was based on. */
+  baseVersion: number;
+}
+
+export interface DraftSnapshot {
+  postId: string | null;
+  /** What the server has, and its version; null for a post never saved. */
+  base: { fields: PostFields; version: number } | null;
+  draft: PostFields;
+  /** Bumped whenever the body is replaced from outside the editor (restore, take theirs). */
+  docRevision: number;
+  dirty: boolean;
+  save: SaveState;
+  /** When the server last confirmed a save in this session (ms since the epoch). */
+  savedAt: number | null;
+  fieldErrors: FieldErrors;
+  conflict: Conflict | null;
+  conflictDialogOpen: boolean;
+  /** A copy kept in this browser that differs from the server's text, offered back. */
+  localOffer: LocalDraft | null;
+}
+
+export interface DraftStoreOptions {
+  initialPost: OwnPost | null;
+  api: {
+    create(input: { title: string; markdown: string }): Promise<OwnPost>;
+    update(input: PostUpdateInput): Promise<OwnPost>;
+    byId(id: string): Promise<OwnPost>;
+  };
+  /** Every post the server answers with (to update cached queries). */
+  onServerPost(post: OwnPost): void;
+  /** The first save of a new post created it. */
+  onCreated(post: OwnPost): void;
+}
+
+type SaveTrigger = "auto" | "manual" | "retry";
+
+function isDirty(postId: string | null, draft: PostFields, base: DraftSnapshot["base"]): boolean {
+  if (!postId || !base) return !sameFields(draft, emptyFields);
+  return changedFields(draft, base.fields).length > 0;
+}
+
+/** Errors worth retrying by themselves: the network, or the server being briefly unwell. */
+function retryable(code: string | null): boolean {
+  return code === null || code === "INTERNAL_SERVER_ERROR" || code === "SERVICE_UNAVAILABLE" || code === "TOO_MANY_REQUESTS" || code === "TIMEOUT" || code === "UNAUTHORIZED";
+}
+
+export class DraftStore {
+  private snapshot: DraftSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly options: DraftStoreOptions;
+  private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempts = 0;
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  /** Values the server refused for a field (e.g. a slug in use): not sent again until changed. */
+  private rejected: Partial<Record<FieldKey, { value: string; message: string }>> = {};
+  private started = false;
+  /** False once the editor is gone: nothing new is scheduled (the local copy stays for next time). */
+  private active = false;
+
+  constructor(options: DraftStoreOptions) {
+    this.options = options;
+    const post = options.initialPost;
+    const fields = post ? fieldsOf(post) : emptyFields;
+    this.snapshot = {
+      postId: post?.id ?? null,
+      base: post ? { fields, version: post.version } : null,
+      draft: fields,
+      docRevision: 0,
+      dirty: false,
+      save: { kind: "idle" },
+      savedAt: null,
+      fieldErrors: {},
+      conflict: null,
+      conflictDialogOpen: false,
+      localOffer: null,
+    };
+  }
+
+  // React's useSyncExternalStore contract.
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getSnapshot = (): DraftSnapshot => this.snapshot;
+
+  private set(patch: Partial<DraftSnapshot>): void {
+    const next = { ...this.snapshot, ...patch };
+    next.dirty = isDirty(next.postId, next.draft, next.base);
+    this.snapshot = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Starts listening to the network and looks for a local copy to offer. Call once mounted. */
+  start(): () => void {
+    this.active = true;
+    if (!this.started) {
+      this.started = true;
+      this.findLocalCopy();
+    }
+    const onOnline = () => {
+      const { save } = this.snapshot;
+      if (save.kind === "offline" || (save.kind === "failed" && save.retryAt !== null)) void this.save("retry");
+    };
+    const onOffline = () => {
+      if (this.snapshot.dirty && this.snapshot.save.kind !== "conflict") this.set({ save: { kind: "offline", retryAt: Date.now() + AUTOSAVE_DELAY_MS } });
+    };
+    window.addEventListener("online", onOnline);
+    window.addEventListener("offline", onOffline);
+    return () => {
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      this.active = false;
+      this.clearTimers();
+    };
+  }
+
+  private clearTimers(): void {
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.autosaveTimer = null;
+    this.retryTimer = null;
+  }
+
+  private findLocalCopy(): void {
+    const { postId, base, draft } = this.snapshot;
+    const local = readLocalDraft(postId);
+    if (!local) return;
+    const current = base?.fields ?? emptyFields;
+    if (sameFields(local.fields, current) || sameFields(local.fields, draft)) {
+      removeLocalDrafts(postId);
+      return;
+    }
+    this.set({ localOffer: local });
+  }
+
+  /** Writes the draft to this browser, or forgets the copy once the server has it all. */
+  private keepLocally(): void {
+    const { postId, base, draft, dirty } = this.snapshot;
+    if (!dirty) {
+      removeLocalDrafts(postId);
+      return;
+    }
+    writeLocalDraft({ postId, baseVersion: base?.version ?? 0, fields: draft, savedAt: Date.now() });
+  }
+
+  /** The writer typed: keep it locally at once, save it after a pause. */
+  edit(patch: Partial<PostFields>): void {
+    const draft = { ...this.snapshot.draft, ...patch };
+    const fieldErrors = { ...this.snapshot.fieldErrors };
+    for (const key of Object.keys(patch) as FieldKey[]) {
+      if (!sameField(draft, this.snapshot.draft, key)) delete fieldErrors[key];
+    }
+    const { save } = this.snapshot;
+    const waiting = save.kind === "saving" || save.kind === "conflict" || save.kind === "offline";
+    const dirty = isDirty(this.snapshot.postId, draft, this.snapshot.base);
+    this.set({ draft, fieldErrors, save: waiting ? save : dirty ? { kind: "pending" } : { kind: "idle" } });
+    this.keepLocally();
+    this.scheduleAutosave();
+  }
+
+  private scheduleAutosave(delay = AUTOSAVE_DELAY_MS): void {
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = null;
+    if (!this.active || this.snapshot.conflict || !this.snapshot.dirty) return;
+    this.autosaveTimer = setTimeout(() => {
+      this.autosaveTimer = null;
+      void this.save("auto");
+    }, delay);
+  }
+
+  private scheduleRetry(): number {
+    const delay = RETRY_DELAYS_MS[Math.min(this.attempts, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
+    this.attempts += 1;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (!this.active) return Date.now() + delay;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.save("retry");
+    }, delay);
+    return Date.now() + delay;
+  }
+
+  /** Saves now (Ctrl+S, the Save button); resolves when that attempt is done. */
+  saveNow(): Promise<void> {
+    return this.save("manual");
+  }
+
+  /** Saves what is unsaved; true when the server then has everything and no conflict is open. */
+  async flush(): Promise<boolean> {
+    for (let i = 0; i < 3; i++) {
+      if (this.inFlight) await this.inFlight;
+      if (this.snapshot.conflict) return false;
+      if (!this.snapshot.dirty) return true;
+      await this.save("manual");
+    }
+    return !this.snapshot.dirty && !this.snapshot.conflict;
+  }
+
+  private async save(trigger: SaveTrigger): Promise<void> {
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    if (this.snapshot.conflict) return;
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.autosaveTimer = null;
+    this.retryTimer = null;
+    const attempt = this.snapshot.postId ? this.saveEdit() : this.saveNew(trigger);
+    this.inFlight = attempt.finally(() => {
+      this.inFlight = null;
+      if (this.again) {
+        this.again = false;
+        if (this.snapshot.dirty && !this.snapshot.conflict && this.snapshot.save.kind !== "offline" && this.snapshot.save.kind !== "failed") {
+          this.scheduleAutosave(0);
+        }
+      }
+    });
+    return this.inFlight;
+  }
+
+  private async saveNew(trigger: SaveTrigger): Promise<void> {
+    const { draft } = this.snapshot;
+    if (!this.snapshot.dirty && trigger !== "manual") {
+      this.set({ save: { kind: "idle" } });
+      return;
+    }
+    const checked = postCreateSchema.safeParse({ title: draft.title, markdown: draft.markdown });
+    if (!checked.success) {
+      // While typing, a missing title is not an error yet: the text is kept here until there is one.
+      const errors: FieldErrors = {};
+      for (const issue of checked.error.issues) (errors[String(issue.path[0])] ??= []).push(issue.message);
+      const onlyTitle = Object.keys(errors).every((key) => key === "title") && !draft.title.trim();
+      this.set({ save: { kind: "blocked" }, fieldErrors: trigger === "auto" && onlyTitle ? this.snapshot.fieldErrors : { ...this.snapshot.fieldErrors, ...errors } });
+      return;
+    }
+    this.set({ save: { kind: "saving" } });
+    try {
+      const created = await this.options.api.create({ title: draft.title, markdown: draft.markdown });
+      this.attempts = 0;
+      removeLocalDrafts(null);
+      this.acceptServerPost(created, emptyFields, ["title", "markdown"]);
+      this.options.onCreated(created);
+    } catch (error) {
+      this.handleError(error, draft);
+    }
+  }
+
+  private async saveEdit(): Promise<void> {
+    const { postId, base, draft } = this.snapshot;
+    if (!postId || !base) return;
+    const keys = changedFields(draft, base.fields);
+    if (keys.length === 0) {
+      this.set({ save: { kind: "idle" } });
+      return;
+    }
+    const input: PostUpdateInput = { id: postId, version: base.version };
+    const errors: FieldErrors = {};
+    const sent: FieldKey[] = [];
+    for (const key of keys) {
+      const rejected = this.rejected[key];
+      if (rejected && rejected.value === normalizedField(draft, key)) {
+        errors[key] = [rejected.message];
+        continue;
+      }
+      const checked = checkField(draft, key);
+      if (!checked.ok) {
+        errors[key] = [checked.message];
+        continue;
+      }
+      (input as Record<string, unknown>)[key] = draft[key];
+      sent.push(key);
+    }
+    this.set({ fieldErrors: errors });
+    if (sent.length === 0) {
+      this.set({ save: { kind: "blocked" } });
+      return;
+    }
+    this.set({ save: { kind: "saving" } });
+    try {
+      const updated = await this.options.api.update(input);
+      this.attempts = 0;
+      this.acceptServerPost(updated, base.fields, keys, base.version);
+      if (Object.keys(errors).length > 0) this.set({ save: { kind: "blocked" }, fieldErrors: { ...this.snapshot.fieldErrors, ...errors } });
+    } catch (error) {
+      this.handleError(error, draft);
+    }
+  }
+
+  /**
+   * The server confirmed a version. Fields the writer had not touched take the server's value (a
+   * generated slug follows the title); what the writer typed meanwhile stays and is saved next.
+   */
+  private acceptServerPost(post: OwnPost, previousBase: PostFields, touched: readonly FieldKey[], previousVersion?: number): void {
+    const server = fieldsOf(post);
+    const draft = { ...this.snapshot.draft };
+    for (const key of fieldKeys) {
+      if (key === "title" || key === "markdown" || touched.includes(key)) continue;
+      if (sameField(draft, previousBase, key) && !sameField(server, previousBase, key)) {
+        (draft as Record<FieldKey, unknown>)[key] = server[key];
+      }
+    }
+    this.set({
+      postId: post.id,
+      base: { fields: server, version: post.version },
+      draft,
+      savedAt: Date.now(),
+      save: { kind: "idle" },
+    });
+    if (this.snapshot.dirty) this.set({ save: { kind: "pending" } });
+    this.keepLocally();
+    this.options.onServerPost(post);
+    // The server kept the same version: it found nothing new in what was sent. Saving the same again
+    // would loop, so the next save waits for the next edit.
+    const unchanged = previousVersion !== undefined && post.version === previousVersion && changedFields(this.snapshot.draft, server).every((key) => touched.includes(key));
+    if (this.snapshot.dirty && !unchanged) this.scheduleAutosave();
+  }
+
+  private handleError(error: unknown, sentDraft: PostFields): void {
+    const code = errorCode(error);
+    const message = errorMessage(error, "Saving failed.");
+    if (code === "CONFLICT" && message === SLUG_TAKEN) {
+      this.rejected.slug = { value: normalizedField(sentDraft, "slug"), message };
+      this.set({ fieldErrors: { ...this.snapshot.fieldErrors, slug: [message] }, save: { kind: "pending" } });
+      this.scheduleAutosave(0); // the rest of the edit is saved without the slug
+      return;
+    }
+    if (code === "CONFLICT") {
+      void this.openConflict();
+      return;
+    }
+    const fields = serverFieldErrors(error);
+    const keys = Object.keys(fields).filter((key): key is FieldKey => (fieldKeys as readonly string[]).includes(key));
+    if (keys.length > 0) {
+      for (const key of keys) this.rejected[key] = { value: normalizedField(sentDraft, key), message: fields[key]?.[0] ?? message };
+      this.set({ fieldErrors: { ...this.snapshot.fieldErrors, ...fields }, save: { kind: "pending" } });
+      this.scheduleAutosave(0);
+      return;
+    }
+    if (code === null) {
+      this.set({ save: { kind: "offline", retryAt: this.scheduleRetry() } });
+      return;
+    }
+    if (code === "NOT_FOUND") {
+      this.set({ save: { kind: "failed", message: "This post no longer exists. Your text is kept on this device: copy it somewhere safe.", retryAt: null } });
+      return;
+    }
+    if (code === "UNAUTHORIZED") {
+      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry() } });
+      return;
+    }
+    if (retryable(code)) {
+      this.set({ save: { kind: "failed", message: "The server could not save just now.", retryAt: this.scheduleRetry() } });
+      return;
+    }
+    this.set({ save: { kind: "failed", message, retryAt: null } });
+  }
+
+  private async openConflict(): Promise<void> {
+    const { postId, base } = this.snapshot;
+    if (!postId || !base) return;
+    try {
+      const server = await this.options.api.byId(postId);
+      this.options.onServerPost(server);
+      this.set({ conflict: { server, baseVersion: base.version }, conflictDialogOpen: true, save: { kind: "conflict" } });
+    } catch {
+      this.set({ save: { kind: "offline", retryAt: this.scheduleRetry() } });
+    }
+  }
+
+  openConflictDialog(): void {
+    if (this.snapshot.conflict) this.set({ conflictDialogOpen: true });
+  }
+  closeConflictDialog(): void {
+    this.set({ conflictDialogOpen: false });
+  }
+
+  /** Keep mine: the writer's changes go on top of the server's version (fields they did not touch take theirs). */
+  keepMine(): void {
+    const { conflict, base, draft } = this.snapshot;
+    if (!conflict || !base) return;
+    const theirs = fieldsOf(conflict.server);
+    const merged = mergeFields(draft, base.fields, theirs);
+    this.rejected = {};
+    this.set({
+      draft: merged,
+      base: { fields: theirs, version: conflict.server.version },
+      docRevision: merged.markdown === draft.markdown ? this.snapshot.docRevision : this.snapshot.docRevision + 1,
+      conflict: null,
+      conflictDialogOpen: false,
+      fieldErrors: {},
+      save: { kind: "pending" },
+    });
+    this.keepLocally();
+    void this.save("manual");
+  }
+
+  /** Take theirs: the server's version replaces the writer's. */
+  takeTheirs(): void {
+    const { conflict } = this.snapshot;
+    if (!conflict) return;
+    this.replaceWith(conflict.server);
+  }
+
+  /** Shows the server's post as it is (restored revision, newer version loaded): nothing unsaved is lost by it. */
+  replaceWith(post: OwnPost): void {
+    const fields = fieldsOf(post);
+    this.rejected = {};
+    this.set({
+      postId: post.id,
+      base: { fields, version: post.version },
+      draft: fields,
+      docRevision: this.snapshot.docRevision + 1,
+      conflict: null,
+      conflictDialogOpen: false,
+      fieldErrors: {},
+      save: { kind: "idle" },
+    });
+    this.keepLocally();
+    this.options.onServerPost(post);
+  }
+
+  /** Loads the server's newer version into a clean editor. */
+  async reloadFromServer(): Promise<void> {
+    const { postId } = this.snapshot;
+    if (!postId || this.snapshot.dirty) return;
+    const post = await this.options.api.byId(postId);
+    if (!this.snapshot.dirty && !this.inFlight) this.replaceWith(post);
+  }
+
+  /** Brings back the copy found in this browser; it is saved like any edit (a stale base opens the conflict dialog). */
+  restoreLocal(): void {
+    const { localOffer, base } = this.snapshot;
+    if (!localOffer) return;
+    const nextBase = base && localOffer.baseVersion > 0 && localOffer.baseVersion < base.version ? { ...base, version: localOffer.baseVersion } : base;
+    this.set({
+      draft: localOffer.fields,
+      base: nextBase,
+      docRevision: localOffer.fields.markdown === this.snapshot.draft.markdown ? this.snapshot.docRevision : this.snapshot.docRevision + 1,
+      localOffer: null,
+      save: { kind: "pending" },
+    });
+    this.keepLocally();
+    this.scheduleAutosave(0);
+  }
+
+  discardLocal(): void {
+    removeLocalDrafts(this.snapshot.postId);
+    this.set({ localOffer: null });
+    this.keepLocally(); // what was typed since stays kept
+  }
+}
