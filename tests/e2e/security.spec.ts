@@ -1,20 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { xssVectors } from "./fixtures/xss-vectors";
-import { newWriter, signUp } from "./helpers";
+import { callTrpc as trpc, newWriter, signUp } from "./helpers";
 
 // Untrusted writing: every vector goes through save → worker → public page in Chromium, and nothing runs.
-
-/** Calls a tRPC procedure over HTTP as the signed-in page (its cookies), the way the app's client does. */
-async function trpc<T>(page: Page, path: string, input: unknown, type: "query" | "mutation"): Promise<T> {
-  const origin = new URL(page.url()).origin;
-  const url = `${origin}/api/trpc/${path}`;
-  const response =
-    type === "query"
-      ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(url, { data: { json: input }, headers: { origin } });
-  expect(response.ok(), `${path} answered ${response.status()}: ${await response.text()}`).toBe(true);
-  return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
-}
 
 test.describe("Untrusted writing", () => {
   test(`none of ${xssVectors.length} XSS vectors runs on the published page`, async ({ page }) => {
