@@ -14,6 +14,7 @@ export function generateMetadata(): Metadata {
     title: { default: `${siteConfig.name} — ${siteConfig.tagline}`, template: `%s · ${siteConfig.name}` },
     description: siteConfig.description,
     applicationName: siteConfig.name,
+    icons: { icon: "/favicon.svg" },
     alternates: { types: siteFeedAlternates },
     openGraph: { siteName: siteConfig.name, type: "website", locale: "en" },
     twitter: { card: "summary" },
