@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import type { Redis } from "ioredis";
 import { env } from "../env.js";
-import { createRedis, postStatusChannel, postStatusEventSchema } from "../jobs/contract";
+import { postStatusChannel, postStatusEventSchema } from "../jobs/contract";
+import { onFeedChannel } from "../jobs/status-feed";
 import { producerRedis } from "../jobs/producer";
 import { logger } from "../logger";
 import { getPublicProfilesByIds } from "../users/service";
@@ -54,7 +54,7 @@ interface State {
   requestedAt: Map<string, number>;
   pendingTags: Set<string>;
   flushTimer: NodeJS.Timeout | null;
-  redis: Redis | null;
+  listening: boolean;
 }
 
 // On globalThis: route handlers and pages are separate bundles that share one process (and hot reloads
@@ -75,7 +75,7 @@ function state(): State {
       requestedAt: new Map(),
       pendingTags: new Set(),
       flushTimer: null,
-      redis: null,
+      listening: false,
     };
   }
   return globalForCache.inkwellPublicCache;
@@ -211,33 +211,32 @@ function safeJson(text: string): unknown {
 }
 
 /**
- * Starts listening (once per process; every cached read calls it, so it runs before anything is cached).
- *
- * Until server/jobs/status-feed.ts offers a listener for every event, this is a second subscriber
- * connection next to status-feed's; see the report for the one-line switch to that subscriber.
+ * Starts listening (once per process; every cached read calls it, so it runs before anything is cached),
+ * on the status feed's subscriber connection.
  */
 export function ensureCacheInvalidation(): void {
   const current = state();
-  if (current.redis) return;
-  const redis = createRedis(env.REDIS_URL, "subscriber");
-  current.redis = redis;
-  redis.on("error", () => {}); // reconnects by itself; ioredis restores the subscriptions
+  if (current.listening) return;
+  current.listening = true;
   // Connected or reconnected: announcements may have been missed meanwhile, so nothing cached is trusted.
-  redis.on("ready", () => invalidateTags([PUBLIC_TAG]));
-  redis.on("message", (channel: string, message: string) => {
-    const data = safeJson(message);
-    if (channel === profileChannel(env.QUEUE_PREFIX)) {
-      const authorId = (data as { authorId?: unknown } | null)?.authorId;
+  const distrustAll = () => invalidateTags([PUBLIC_TAG]);
+  onFeedChannel(
+    postStatusChannel(env.QUEUE_PREFIX),
+    (message) => {
+      const parsed = postStatusEventSchema.safeParse(safeJson(message));
+      if (parsed.success) applyPostChange(parsed.data);
+    },
+    distrustAll,
+  );
+  onFeedChannel(
+    profileChannel(env.QUEUE_PREFIX),
+    (message) => {
+      const authorId = (safeJson(message) as { authorId?: unknown } | null)?.authorId;
       if (typeof authorId === "string") applyProfileChange(authorId);
-      return;
-    }
-    const parsed = postStatusEventSchema.safeParse(data);
-    if (parsed.success) applyPostChange(parsed.data);
-  });
-  redis
-    .subscribe(postStatusChannel(env.QUEUE_PREFIX), profileChannel(env.QUEUE_PREFIX))
-    .then(() => invalidateTags([PUBLIC_TAG]))
-    .catch((err: unknown) => logger.warn({ err }, "public cache: not subscribed yet; entries expire by time"));
+    },
+    () => {},
+  );
+  distrustAll();
 }
 
 /**

@@ -16,13 +16,28 @@ function feed(): Feed {
     const redis = createRedis(env.REDIS_URL, "subscriber");
     redis.on("error", () => {}); // reconnects by itself; subscriptions are restored by ioredis
     void redis.subscribe(postStatusChannel(env.QUEUE_PREFIX)).catch(() => {});
-    redis.on("message", (_channel: string, message: string) => {
+    redis.on("message", (channel: string, message: string) => {
+      emitter.emit(`channel:${channel}`, message);
+      if (channel !== postStatusChannel(env.QUEUE_PREFIX)) return;
       const parsed = postStatusEventSchema.safeParse(safeJson(message));
       if (parsed.success) emitter.emit(`author:${parsed.data.authorId}`, parsed.data);
     });
+    // (Re)connected: listeners that keep derived state (the public cache) may have missed messages.
+    redis.on("ready", () => emitter.emit("ready"));
     globalForFeed.inkwellStatusFeed = { redis, emitter };
   }
   return globalForFeed.inkwellStatusFeed;
+}
+
+/**
+ * Every raw message on `channel`, through the feed's one subscriber connection (the public cache
+ * listens here rather than opening a connection of its own), and every (re)connection.
+ */
+export function onFeedChannel(channel: string, onMessage: (message: string) => void, onReady: () => void): void {
+  const { redis, emitter } = feed();
+  if (channel !== postStatusChannel(env.QUEUE_PREFIX)) void redis.subscribe(channel).catch(() => {});
+  emitter.on(`channel:${channel}`, onMessage);
+  emitter.on("ready", onReady);
 }
 
 function safeJson(text: string): unknown {
