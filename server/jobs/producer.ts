@@ -69,14 +69,22 @@ async function ready(redis: Redis): Promise<void> {
 
 /**
  * Enqueues processing of one post version. Idempotent: the job id is derived from post and version, so a
- * pending job absorbs repeats. A failed job of the same id is removed first so a retry really runs.
+ * pending job absorbs repeats. A failed job of the same id is removed first so a retry really runs;
+ * `newVersion` (the caller's transaction just created the version, so no job can have its id yet)
+ * skips that look-up, a Redis round trip on every save.
  */
-export async function enqueueProcessPost(payload: ProcessPostPayload, reason: ProcessPostReason = "save"): Promise<void> {
+export async function enqueueProcessPost(
+  payload: ProcessPostPayload,
+  reason: ProcessPostReason = "save",
+  options: { newVersion?: boolean } = {},
+): Promise<void> {
   const { redis, queue } = producer();
   await ready(redis);
   const jobId = processPostJobId(payload, reason);
-  const existing = await queue.getJob(jobId);
-  if (existing && (await existing.isFailed())) await existing.remove();
+  if (!options.newVersion) {
+    const existing = await queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) await existing.remove();
+  }
   await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });
 }
 

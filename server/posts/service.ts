@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, arrayContains, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, or, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, ne, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Database } from "../db";
@@ -66,7 +66,8 @@ export interface PublicPost {
   author: Pick<PublicProfile, "username" | "displayName" | "bio">;
 }
 
-function toOwnPost(row: PostRow): OwnPost {
+// Copies field by field so no other column of the row (published snapshot, search vector) leaks out.
+function toOwnPost(row: OwnPost): OwnPost {
   return {
     id: row.id,
     title: row.title,
@@ -119,14 +120,22 @@ const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Post not fou
  * After the row says `queued` (committed), hand the version to the queue and tell open pages. A Redis
  * outage must not lose the save: the row stays `queued` and the worker's sweep enqueues it later.
  */
-async function dispatch(row: PostRow, reason: ProcessPostReason = "save"): Promise<void> {
+/**
+ * Enqueues processing of the row's version and announces its status. `newVersion`: this call's own
+ * transaction created the version, so no earlier job can carry its id (the producer skips the look-up).
+ */
+async function dispatch(
+  row: Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">,
+  reason: ProcessPostReason = "save",
+  options: { newVersion?: boolean } = {},
+): Promise<void> {
   if (env.BENCH_INLINE_PROCESSING) {
     await processPost({ postId: row.id, version: row.version });
     return;
   }
   // Both at once: the status event does not depend on the job.
   await Promise.all([
-    enqueueProcessPost({ postId: row.id, version: row.version }, reason).catch((err: unknown) => {
+    enqueueProcessPost({ postId: row.id, version: row.version }, reason, options).catch((err: unknown) => {
       logger.warn({ err, postId: row.id, version: row.version }, "enqueue failed; the worker sweep will pick the post up");
     }),
     announcePost(row),
@@ -178,7 +187,7 @@ export async function createPost(authorId: string, input: z.output<typeof postCr
       return inserted;
     }),
   );
-  await dispatch(row);
+  await dispatch(row, "save", { newVersion: true });
   return toOwnPost(row);
 }
 
@@ -226,7 +235,65 @@ async function nextSlug(tx: Tx, current: PostRow, input: Edit, title: string): P
   return current.slug;
 }
 
+/** What toOwnPost reads, minus the Markdown: a text-only save already has it from the input. */
+const { markdown: _markdown, ...ownPostColumnsButMarkdown } = {
+  id: posts.id,
+  authorId: posts.authorId,
+  title: posts.title,
+  slug: posts.slug,
+  markdown: posts.markdown,
+  html: posts.html,
+  excerpt: posts.excerpt,
+  excerptOverride: posts.excerptOverride,
+  tags: posts.tags,
+  coverImageUrl: posts.coverImageUrl,
+  canonicalUrl: posts.canonicalUrl,
+  wordCount: posts.wordCount,
+  readingTimeMinutes: posts.readingTimeMinutes,
+  visibility: posts.visibility,
+  scheduledAt: posts.scheduledAt,
+  status: posts.status,
+  version: posts.version,
+  processedVersion: posts.processedVersion,
+  publishedVersion: posts.publishedVersion,
+  error: posts.error,
+  createdAt: posts.createdAt,
+  updatedAt: posts.updatedAt,
+  publishedAt: posts.publishedAt,
+};
+
+/**
+ * The autosave fast path: an edit of the text alone, as one compare-and-set UPDATE (no transaction,
+ * one round trip instead of four). It applies only when the row is at the expected version and the
+ * text really changed; null means "not applied here" (stale, missing, not the writer's, unchanged),
+ * and the caller takes the locking path, which tells those cases apart. The text touches neither the
+ * slug nor the redirects, so nothing else in the locking path applies to it.
+ */
+async function updateTextOnly(authorId: string, input: Edit & { markdown: string }): Promise<OwnPost | null> {
+  const now = new Date();
+  const [row] = await db
+    .update(posts)
+    .set({ markdown: input.markdown, version: sql`${posts.version} + 1`, status: "queued", error: null, updatedAt: now, queuedAt: now })
+    .where(and(eq(posts.id, input.id), eq(posts.authorId, authorId), eq(posts.version, input.version), ne(posts.markdown, input.markdown)))
+    .returning(ownPostColumnsButMarkdown);
+  if (!row) return null;
+  await dispatch(row, "save", { newVersion: true });
+  return toOwnPost({ ...row, markdown: input.markdown });
+}
+
+/** Only `markdown` (besides id and version) was sent: what the editor's autosave sends while typing. */
+function isTextOnly(input: Edit): input is Edit & { markdown: string } {
+  return (
+    input.markdown !== undefined &&
+    (Object.keys(input) as (keyof Edit)[]).every((key) => key === "id" || key === "version" || key === "markdown" || input[key] === undefined)
+  );
+}
+
 export async function updatePost(authorId: string, input: Edit): Promise<OwnPost> {
+  if (isTextOnly(input)) {
+    const saved = await updateTextOnly(authorId, input);
+    if (saved) return saved;
+  }
   const result = await withSlugRetry(() =>
     db.transaction(async (tx) => {
       const current = await lockOwnPost(tx, authorId, input.id);
@@ -251,7 +318,7 @@ export async function updatePost(authorId: string, input: Edit): Promise<OwnPost
       return { row: updated, changed: true };
     }),
   );
-  if (result.changed) await dispatch(result.row);
+  if (result.changed) await dispatch(result.row, "save", { newVersion: true });
   return toOwnPost(result.row);
 }
 

@@ -79,6 +79,18 @@ describe("posts.update", () => {
     const { api } = await newWriter();
     const post = await api.posts.create(draft);
     expect((await api.posts.update({ id: post.id, version: 1, title: draft.title })).version).toBe(1);
+    // The same for a text-only save, which takes the one-statement path first.
+    expect((await api.posts.update({ id: post.id, version: 1, markdown: draft.markdown })).version).toBe(1);
+    expect(await queue.getJob(processPostJobId({ postId: post.id, version: 2 }))).toBeUndefined();
+  });
+
+  it("answers a text-only save with the whole post, as byId reads it", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create(draft);
+    await api.posts.update({ id: post.id, version: 1, tags: ["walks"], excerpt: "An excerpt." });
+    const saved = await api.posts.update({ id: post.id, version: 2, markdown: "Only the text changes." });
+    expect(saved).toEqual(await api.posts.byId({ id: post.id }));
+    expect(saved).toMatchObject({ version: 3, status: "queued", markdown: "Only the text changes.", tags: ["walks"], excerptOverride: "An excerpt." });
   });
 
   it("moves the slug with the title until the post is first published", async () => {
