@@ -15,10 +15,14 @@ export interface WebServer {
 
 export async function startWeb(ctx: BenchContext, port: number, options: { inline: boolean }): Promise<WebServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
+  // BENCH_CPU_PROFILE_DIR: each web server writes a V8 CPU profile there when it stops (open it in
+  // Chrome DevTools or speedscope) — how the save path's costs below were found.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=${options.inline ? "web-inline" : "web"}-${port}.cpuprofile`] : [];
   const child = startChild(
     options.inline ? "web-inline" : "web",
-    path.join(ctx.appDir, "node_modules", ".bin", "next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    process.execPath,
+    [...profileArgs, path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ctx.appDir,
       logDir: ctx.logDir,
