@@ -19,6 +19,11 @@ export function errorCode(error: unknown): string | null {
   return asClientError(error)?.data?.code ?? null;
 }
 
+/** The input field a refusal is about (`slug`, `currentPassword`…), when the server named one. */
+export function errorField(error: unknown): string | null {
+  return asClientError(error)?.data?.field ?? null;
+}
+
 /** A sentence to show the writer: the server's message, or a plain one when the network failed. */
 export function errorMessage(error: unknown, fallback = "Something went wrong. Please try again."): string {
   const clientError = asClientError(error);

@@ -1,6 +1,6 @@
 import { postCreateSchema, type PostUpdateInput } from "@/lib/validations/post";
 import type { OwnPost } from "@/server/posts/service";
-import { errorCode, errorMessage, serverFieldErrors, type FieldErrors } from "../trpc-errors";
+import { errorCode, errorField, errorMessage, serverFieldErrors, type FieldErrors } from "../trpc-errors";
 import { readLocalDraft, removeLocalDrafts, writeLocalDraft, type LocalDraft } from "./local-drafts";
 import {
   changedFields,
@@ -23,7 +23,6 @@ import {
 
 export const AUTOSAVE_DELAY_MS = 1_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
-const SLUG_TAKEN = "Another of your posts already uses that slug.";
 
 export type SaveState =
   /** Nothing to save: the server has it all (or a new post is still empty). */
@@ -367,7 +366,7 @@ export class DraftStore {
   private handleError(error: unknown, sentDraft: PostFields): void {
     const code = errorCode(error);
     const message = errorMessage(error, "Saving failed.");
-    if (code === "CONFLICT" && message === SLUG_TAKEN) {
+    if (code === "CONFLICT" && errorField(error) === "slug") {
       this.rejected.slug = { value: normalizedField(sentDraft, "slug"), message };
       this.set({ fieldErrors: { ...this.snapshot.fieldErrors, slug: [message] }, save: { kind: "pending" } });
       this.scheduleAutosave(0); // the rest of the edit is saved without the slug

@@ -25,6 +25,11 @@ export function createTRPCContext(opts: { session: Session | null; headers: Head
   return { session: opts.session, headers: opts.headers };
 }
 
+function fieldOf(cause: unknown): string | null {
+  // tRPC copies a plain-object cause onto an Error (UnknownCauseError), so `field` is an own property.
+  return cause instanceof Error && "field" in cause && typeof cause.field === "string" ? cause.field : null;
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -34,6 +39,9 @@ const t = initTRPC.context<TRPCContext>().create({
         ...shape.data,
         // Field-level messages for forms: { fieldErrors: { title: ["Give the post a title."] } }.
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        // Which input a refusal is about (a taken slug, a wrong current password), so forms mark that
+        // field without matching the message: throw `new TRPCError({ …, cause: { field: "slug" } })`.
+        field: fieldOf(error.cause),
       },
     };
   },

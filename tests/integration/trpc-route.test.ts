@@ -1,8 +1,11 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import { MAX_BODY_BYTES } from "@/server/api/body-limit";
-import { closeConnections } from "./helpers";
+import { appRouter } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+import { PASSWORD, closeConnections, newWriter, randomIp } from "./helpers";
 
 afterAll(async () => {
   await closeConnections();
@@ -30,5 +33,21 @@ describe("POST /api/trpc", () => {
     const init = { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" };
     const streamed = await POST(new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]));
     expect(streamed.status).toBe(413);
+  });
+
+  it("names the refused field in the error data, so a form marks it without matching the message", async () => {
+    const { profile } = await newWriter();
+    const body = JSON.stringify({ json: { email: `other-${profile.username}@example.com`, username: profile.username, displayName: "Other", password: PASSWORD } });
+    const headers = new Headers({ "content-type": "application/json", "x-forwarded-for": randomIp() });
+    // The fetch adapter with an anonymous context: the route's own one reads cookies, which needs Next's request scope.
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req: new Request("http://127.0.0.1:3000/api/trpc/users.register", { method: "POST", headers, body }),
+      createContext: () => createTRPCContext({ session: null, headers }),
+    });
+    expect(response.status).toBe(409);
+    const answer = (await response.json()) as { error: { json: { data: { code: string; field: string | null } } } };
+    expect(answer.error.json.data).toMatchObject({ code: "CONFLICT", field: "username" });
   });
 });
