@@ -7,6 +7,7 @@ import type { OwnPost } from "@/server/posts/service";
 import { useTRPC } from "@/trpc/react";
 import { errorMessage, serverFieldErrors } from "../trpc-errors";
 import { Button } from "../ui/button";
+import { FieldError } from "../ui/form-field";
 import { Input } from "../ui/input";
 import { LocalDateTime, toDateTimeLocalValue, writerTimeZone } from "./local-date-time";
 
@@ -102,12 +103,7 @@ export function ScheduleForm({ post }: { post: OwnPost }) {
           <p id={hintId} className="text-xs text-stone-500">
             Your time zone: {writerTimeZone()}
           </p>
-          {error ? (
-            <p id={errorId} className="flex items-start gap-1.5 text-sm font-medium text-red-700">
-              <span aria-hidden="true">⚠</span>
-              {error}
-            </p>
-          ) : null}
+          <FieldError id={errorId} message={error} />
           <div className="flex gap-2">
             <Button type="submit" size="sm" pending={schedule.isPending}>
               {scheduled ? "Save new time" : "Schedule"}

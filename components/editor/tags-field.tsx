@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { POST_TAGS_MAX, postTagSchema } from "@/lib/validations/post";
 import { cn } from "../ui/cn";
+import { FieldError } from "../ui/form-field";
 import { controlClasses } from "../ui/input";
 
 // Tags as chips, normalised the way the server stores them ("Web Dev" becomes web-dev): the writer sees
@@ -118,12 +119,7 @@ export function TagsField({ id, tags, onChange, errors, disabled }: TagsFieldPro
           Will be added as <span className="font-medium text-stone-700">#{preview.data}</span>
         </p>
       ) : null}
-      {error ? (
-        <p id={errorId} className="flex items-start gap-1.5 text-sm font-medium text-red-700">
-          <span aria-hidden="true">⚠</span>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={error} />
     </div>
   );
 }

@@ -43,12 +43,18 @@ export function FormField({ id, label, hint, errors, className, aside, children 
         </p>
       ) : null}
       {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
-      {error ? (
-        <p id={errorId} className="flex items-start gap-1.5 text-sm font-medium text-red-700">
-          <span aria-hidden="true">⚠</span>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={error} />
     </div>
+  );
+}
+
+/** A field's error message, joined to its control by `id` (the control's aria-describedby names it). */
+export function FieldError({ id, message }: { id: string | undefined; message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="flex items-start gap-1.5 text-sm font-medium text-red-700">
+      <span aria-hidden="true">⚠</span>
+      {message}
+    </p>
   );
 }
