@@ -29,6 +29,10 @@ export const envSchema = z.object({
   // BullMQ key prefix. The braces are a Redis Cluster hash tag: all queue keys land in one slot.
   QUEUE_PREFIX: z.string().min(1).default("{inkwell}"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // The worker's CPU niceness (0 = normal, 19 = lowest). Rendering is background work: where the worker
+  // shares cores with the web server (one machine, `npm start`), saves and page views go first and the
+  // worker takes what they leave. Raising niceness needs no privileges; 0 leaves the process alone.
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // How long a worker's claim on a job lasts without renewal: after a crash (SIGKILL, power loss) the
   // job is handed to another worker within about this time plus the stalled-check interval.
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),

@@ -1,4 +1,6 @@
 // The Worker Service: its own Node process consuming `process-post` jobs from Redis.
+import os from "node:os";
+
 import { env } from "@/server/env.js";
 import { closeDb } from "@/server/db";
 import { closeProducer } from "@/server/jobs/producer";
@@ -7,8 +9,17 @@ import { createPostWorker } from "./post-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
+// Lower priority than the web server's request path (see WORKER_NICE in server/env.js).
+if (env.WORKER_NICE > 0) {
+  try {
+    os.setPriority(env.WORKER_NICE);
+  } catch (err) {
+    logger.warn({ component: "worker", err }, "could not lower the worker's CPU priority; running at normal priority");
+  }
+}
+
 const postWorker = createPostWorker();
-logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, prefix: env.QUEUE_PREFIX }, "worker started");
+logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, nice: os.getPriority(), prefix: env.QUEUE_PREFIX }, "worker started");
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
