@@ -44,9 +44,11 @@ export function missingPostgresBinaries(): string | null {
   const missing = bin
     ? tools.filter((t) => !existsSync(path.join(bin, t)))
     : tools.filter((t) => !(process.env.PATH ?? "").split(path.delimiter).some((dir) => existsSync(path.join(dir, t))));
-  // Debian's layout keeps the modules next to bin/; elsewhere (PATH, PG_BINDIR) the server reports it.
+  // Debian's layout keeps the modules in lib/ next to bin/; elsewhere the server reports it at start.
   const lib = bin ? path.join(bin, "..", "lib") : "";
-  if (lib && existsSync(lib) && !existsSync(path.join(lib, "pg_stat_statements.so"))) missing.push("pg_stat_statements (postgresql-contrib)");
+  if (missing.length === 0 && lib && existsSync(path.join(lib, "plpgsql.so")) && !existsSync(path.join(lib, "pg_stat_statements.so"))) {
+    missing.push("pg_stat_statements (postgresql-contrib)");
+  }
   if (missing.length === 0) return null;
   return `the replica test starts a PostgreSQL primary and a streaming replica of its own and needs the server binaries; missing: ${missing.join(", ")} (looked in ${bin || "PATH"}).\n${PG_HOWTO}`;
 }
