@@ -2,14 +2,25 @@
 // migrated database and a private queue prefix, then cleans both up when Playwright stops it. It runs
 // the built output the way the containers do (Next's standalone server and the bundled worker, see
 // scripts/production.ts), so the end-to-end tests test what ships.
-// Needs an existing build (`npm run test:e2e` runs `npm run build` first), a PostgreSQL where
-// databases may be created (127.0.0.1:5432 or TEST_DATABASE_URL) and Redis (REDIS_URL or 127.0.0.1:6379).
+// Needs an existing build (`npm run test:e2e` runs `npm run build` first). The database follows
+// TEST_DATABASE (scripts/services.ts, startTestDatabase): a fresh database on a PostgreSQL server, or
+// an embedded PGlite served by this process to the web server and the worker. Redis: REDIS_URL, the
+// one on 127.0.0.1:6379, or a redis-server started here.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
 import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
-import { ChildGroup, REPO_ROOT, createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl, redisAnswers } from "./services";
+import {
+  ChildGroup,
+  REPO_ROOT,
+  deleteRedisPrefix,
+  redactUrl,
+  startTestDatabase,
+  startTestRedis,
+  type StartedService,
+  type TestDatabase,
+} from "./services";
 
 const log = (message: string) => console.log(`[e2e-server] ${message}`);
 
@@ -17,10 +28,10 @@ const log = (message: string) => console.log(`[e2e-server] ${message}`);
 const E2E_AUTH_SECRET = "inkwell-e2e-secret-not-for-production-0123456789";
 
 const port = process.env.E2E_PORT || "3100";
-const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const queuePrefix = `{inkwell-e2e-${randomBytes(4).toString("hex")}}`;
 
-let databaseUrl: string | undefined;
+let database: TestDatabase | undefined;
+let redis: StartedService | undefined;
 let stopping = false;
 
 // Not detached: if our cleanup overruns Playwright's gracefulShutdown timeout, its SIGKILL of this
@@ -36,11 +47,15 @@ const children = new ChildGroup({
   },
 });
 
+// After the web server and the worker have stopped: an embedded database or Redis lives in this process.
 async function cleanUp(): Promise<void> {
-  if (databaseUrl) {
-    await dropTestDatabase(databaseUrl).catch((error: unknown) => log(`could not drop ${redactUrl(databaseUrl!)}: ${String(error)}`));
+  const db = database;
+  if (db) await db.stop().catch((error: unknown) => log(`could not remove ${redactUrl(db.url)}: ${String(error)}`));
+  const r = redis;
+  if (r && !r.embedded) {
+    await deleteRedisPrefix(r.url, queuePrefix).catch((error: unknown) => log(`could not clear ${queuePrefix}: ${String(error)}`));
   }
-  await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => log(`could not clear ${queuePrefix}: ${String(error)}`));
+  if (r) await r.stop().catch((error: unknown) => log(`could not stop redis-server: ${String(error)}`));
 }
 
 async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void> {
@@ -66,10 +81,10 @@ async function main(): Promise<void> {
         "Run `npm run test:e2e`, which builds first, or `npm run build`.",
     );
   }
-  if (!(await redisAnswers(redisUrl))) {
-    throw new Error(`No Redis answers at ${redactUrl(redisUrl)}. Start one (redis-server) or set REDIS_URL.`);
-  }
-  databaseUrl = await createTestDatabase();
+  redis = await startTestRedis({ log });
+  database = await startTestDatabase({ log });
+  const databaseUrl = database.url;
+  const redisUrl = redis.url;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -89,7 +104,7 @@ async function main(): Promise<void> {
   delete env.DATABASE_REPLICA_URLS; // a developer's replicas would point reads at another database
   delete env.SKIP_ENV_VALIDATION;
 
-  log(`database ${redactUrl(databaseUrl)}, redis ${redactUrl(redisUrl)}, queue prefix ${queuePrefix}`);
+  log(`database: ${database.description} ${redactUrl(databaseUrl)}; redis: ${redis.description} ${redactUrl(redisUrl)}; queue prefix ${queuePrefix}`);
   children.start("web", NODE_FROM_BIN, webArgs(), env);
   children.start("worker", NODE_FROM_BIN, workerArgs(), env);
 }

@@ -3,8 +3,9 @@
 // tests/setup/global-setup.ts. Nothing here is imported by the web app or the worker.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -378,6 +379,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Where a Redis "already running here" is looked for. INKWELL_LOCAL_REDIS_URL moves the probe, so
+ * the fallbacks (start redis-server, or explain how to get Redis) can be tried on a machine whose
+ * shared Redis must keep running: point it at a port nothing listens on.
+ */
+export function localRedisUrl(): string {
+  return process.env.INKWELL_LOCAL_REDIS_URL || "redis://127.0.0.1:6379";
+}
+
 const REDIS_HOWTO =
   "InkWell needs Redis (the job queue between the web app and the worker). Either:\n" +
   "  - set REDIS_URL to a running Redis (e.g. REDIS_URL=redis://127.0.0.1:6379), or\n" +
@@ -390,20 +400,32 @@ const REDIS_HOWTO =
  * here on a free port with its files in .data/redis; else an Error explaining how to get Redis.
  */
 export async function ensureRedis(
-  options: { dataDir?: string; log?: Log; /** for tests of this function */ localUrl?: string } = {},
+  options: {
+    dataDir?: string;
+    log?: Log;
+    /** Append-only file on (default): queued jobs survive a restart. Tests' throwaway Redis turns it off. */
+    persist?: boolean;
+    /** for tests of this function */ localUrl?: string;
+  } = {},
 ): Promise<StartedService> {
   const configured = process.env.REDIS_URL;
   if (configured) return { url: configured, embedded: false, description: "REDIS_URL", stop: noop };
 
-  const local = options.localUrl ?? "redis://127.0.0.1:6379";
+  const local = options.localUrl ?? localRedisUrl();
   if (await redisAnswers(local)) {
     return { url: local, embedded: false, description: `the Redis already running at ${local}`, stop: noop };
   }
-  if (!onPath("redis-server")) throw new Error(`No Redis found on 127.0.0.1:6379 and redis-server is not installed.\n${REDIS_HOWTO}`);
-  return startRedisServer(options.dataDir ?? path.join(DATA_DIR, "redis"), options.log ?? console.log);
+  if (!onPath("redis-server")) throw new Error(`No Redis answers at ${local} and redis-server is not installed.\n${REDIS_HOWTO}`);
+  return startRedisServer(options.dataDir ?? path.join(DATA_DIR, "redis"), options.log ?? console.log, options.persist ?? true);
 }
 
-async function startRedisServer(dir: string, log: Log): Promise<StartedService> {
+/** A path for messages: relative inside the repository, absolute elsewhere (a temp dir). */
+function shownPath(p: string): string {
+  const relative = path.relative(REPO_ROOT, p);
+  return relative && !relative.startsWith("..") ? relative : p;
+}
+
+async function startRedisServer(dir: string, log: Log, persist: boolean): Promise<StartedService> {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
@@ -412,7 +434,7 @@ async function startRedisServer(dir: string, log: Log): Promise<StartedService> 
   // appendfsync everysec (the default) costs next to nothing at development load.
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--logfile", "redis.log"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", persist ? "yes" : "no", "--logfile", "redis.log"],
     // Own process group: a Ctrl-C in the terminal must not stop Redis before the worker has drained.
     { stdio: "ignore", detached: true },
   );
@@ -435,7 +457,7 @@ async function startRedisServer(dir: string, log: Log): Promise<StartedService> 
     process.removeListener("exit", killOnExit);
     throw error;
   }
-  log(`[redis] started redis-server on ${url} (files in ${path.relative(REPO_ROOT, dir)})`);
+  log(`[redis] started redis-server on ${url} (files in ${shownPath(dir)})`);
 
   const stop = async () => {
     if (exited) return;
@@ -445,7 +467,7 @@ async function startRedisServer(dir: string, log: Log): Promise<StartedService> 
     clearTimeout(timer);
     process.removeListener("exit", killOnExit);
   };
-  return { url, embedded: true, description: `redis-server started here (data in ${path.relative(REPO_ROOT, dir) || dir})`, stop };
+  return { url, embedded: true, description: `redis-server started here (data in ${shownPath(dir)})`, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,9 +497,168 @@ export function ensureAuthSecret(file = path.join(DATA_DIR, "auth-secret")): { s
 
 const TEST_DB_PATTERN = /^inkwell_test_[a-z0-9_]+$/;
 
+/**
+ * Where a PostgreSQL "already running here" is looked for when TEST_DATABASE_URL is unset.
+ * INKWELL_LOCAL_POSTGRES_URL moves the probe, so the embedded fallback can be tried on a machine whose
+ * shared PostgreSQL must keep running: point it at a port nothing listens on.
+ */
+export function localPostgresUrl(): string {
+  return process.env.INKWELL_LOCAL_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
 /** The server test databases are made on: TEST_DATABASE_URL, else the local PostgreSQL. */
 export function testServerUrl(): string {
-  return process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  return process.env.TEST_DATABASE_URL || localPostgresUrl();
+}
+
+/**
+ * TEST_DATABASE: `auto` (unset) uses TEST_DATABASE_URL if set, else the PostgreSQL on 127.0.0.1:5432
+ * if one answers, else an embedded PGlite; `embedded` always PGlite; `server` always a server.
+ */
+export type TestDatabaseMode = "auto" | "embedded" | "server";
+
+export function testDatabaseMode(): TestDatabaseMode {
+  const value = (process.env.TEST_DATABASE ?? "").trim().toLowerCase();
+  if (value === "" || value === "auto") return "auto";
+  if (value === "embedded" || value === "server") return value;
+  throw new Error(`TEST_DATABASE must be "embedded", "server" or unset (auto), not "${process.env.TEST_DATABASE}".`);
+}
+
+/** Errors that mean "nothing (reachable) listens there", as opposed to a server that refused us. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT"]);
+
+/**
+ * True if a PostgreSQL server answers at url. A server that answers but refuses the login still
+ * counts (it is there; createTestDatabase then says why it cannot be used), so a misconfigured local
+ * server is reported instead of being silently replaced by the embedded one.
+ */
+export async function postgresAnswers(url: string, timeoutSeconds = 3): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: timeoutSeconds, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return !(typeof code === "string" && UNREACHABLE.has(code));
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+const POSTGRES_HOWTO =
+  "Either:\n" +
+  "  - start PostgreSQL on 127.0.0.1:5432 where user postgres may create databases:\n" +
+  "    `sudo apt-get install postgresql` (Debian/Ubuntu; then `sudo service postgresql start`), `brew install postgresql@17`\n" +
+  "    (macOS), or `docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:17`, or\n" +
+  "  - set TEST_DATABASE_URL to a server where the user may CREATE DATABASE (e.g. postgres://user:pass@host:5432/postgres).";
+
+/** A migrated database for one test run; stop() drops it, or stops the embedded server and deletes its files. */
+export interface TestDatabase {
+  url: string;
+  embedded: boolean;
+  description: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The database a test run uses, chosen by TEST_DATABASE (see TestDatabaseMode): a fresh migrated
+ * database on a server (createTestDatabase), or an embedded PGlite served on a free 127.0.0.1 port
+ * from a temp dir of its own. The embedded server lives in the calling process: keep it running for
+ * as long as tests (or the web and worker processes given the URL) use it.
+ */
+export async function startTestDatabase(options: { log?: Log } = {}): Promise<TestDatabase> {
+  const log = options.log ?? console.log;
+  const mode = testDatabaseMode();
+  let useServer = mode === "server";
+  if (mode === "auto") {
+    if (process.env.TEST_DATABASE_URL) useServer = true;
+    else if (await postgresAnswers(localPostgresUrl())) useServer = true;
+    else log(`no PostgreSQL answers at ${redactUrl(localPostgresUrl())}: using an embedded PGlite (TEST_DATABASE=server to require a server)`);
+  }
+  if (useServer) {
+    const server = testServerUrl();
+    if (mode === "server" && !(await postgresAnswers(server))) {
+      throw new Error(`TEST_DATABASE=server, but no PostgreSQL answers at ${redactUrl(server)}.\n${POSTGRES_HOWTO}`);
+    }
+    const url = await createTestDatabase(server);
+    return { url, embedded: false, description: `database on ${redactUrl(server)}`, stop: () => dropTestDatabase(url) };
+  }
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "inkwell-test-pglite-"));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  let service: DatabaseService;
+  try {
+    service = await startEmbeddedPostgres(path.join(dir, "pglite"), log);
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
+  try {
+    await runMigrations(service.url);
+  } catch (error) {
+    await service.stop().catch(() => {});
+    removeDir();
+    throw error;
+  }
+  return {
+    url: service.url,
+    embedded: true,
+    description: `embedded PGlite (data in ${dir}, deleted afterwards)`,
+    stop: async () => {
+      try {
+        await service.stop();
+      } finally {
+        removeDir();
+      }
+    },
+  };
+}
+
+/**
+ * For suites that need a real server (the scale tests: several processes migrating at once behind an
+ * advisory lock, which PGlite's one shared session cannot arbitrate): the server URL, or an Error
+ * saying how to get one. `why` completes "… needs a PostgreSQL server because …".
+ */
+export async function requireTestServer(suite: string, why: string): Promise<string> {
+  if (testDatabaseMode() === "embedded") {
+    throw new Error(
+      `${suite} needs a PostgreSQL server (${why}); TEST_DATABASE=embedded cannot run it. ` +
+        `Unset TEST_DATABASE, or set TEST_DATABASE=server.\n${POSTGRES_HOWTO}`,
+    );
+  }
+  const server = testServerUrl();
+  if (!(await postgresAnswers(server))) {
+    throw new Error(`${suite} needs a PostgreSQL server (${why}), and none answers at ${redactUrl(server)}.\n${POSTGRES_HOWTO}`);
+  }
+  return server;
+}
+
+/**
+ * The Redis a test run uses: REDIS_URL, else the one on 127.0.0.1:6379 if it answers, else a
+ * redis-server started in a temp dir on a free port (deleted by stop()), else an Error saying how to
+ * get Redis. The same rule as `npm run dev` (ensureRedis), without touching .data/.
+ */
+export async function startTestRedis(options: { log?: Log } = {}): Promise<StartedService> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "inkwell-test-redis-"));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  let service: StartedService;
+  try {
+    service = await ensureRedis({ dataDir: dir, log: options.log, persist: false });
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
+  if (!service.embedded) removeDir();
+  return {
+    ...service,
+    stop: async () => {
+      try {
+        await service.stop();
+      } finally {
+        removeDir();
+      }
+    },
+  };
 }
 
 function withDatabase(url: string, database: string): string {

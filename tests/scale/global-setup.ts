@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 
 import { BUILD_MARKERS, STANDALONE_DIR, WORKER_DIR } from "../../scripts/production";
-import { REPO_ROOT, redisAnswers } from "../../scripts/services";
+import { REPO_ROOT, redactUrl, requireTestServer, startTestRedis } from "../../scripts/services";
+import { missingPostgresBinaries } from "./postgres-cluster";
 
 /** Every symlink under dir must stay inside root: one pointing back into the repo would hide a gap. */
 function assertSelfContained(dir: string, root: string): void {
@@ -22,7 +23,9 @@ function assertSelfContained(dir: string, root: string): void {
   }
 }
 
-export default async function setup(): Promise<() => void> {
+const log = (message: string) => console.log(`[scale-setup] ${message}`);
+
+export default async function setup(): Promise<() => Promise<void>> {
   const missing = BUILD_MARKERS.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(
@@ -30,9 +33,29 @@ export default async function setup(): Promise<() => void> {
         "Run `npm run build` first (`npm test` builds in test:e2e before test:scale).",
     );
   }
-  const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
-  if (!(await redisAnswers(redisUrl))) throw new Error(`No Redis answers at ${redisUrl}. Start one (redis-server) or set REDIS_URL.`);
+  // Prerequisites first, so a machine without them learns what to install before anything starts.
+  // Unlike the unit, integration and end-to-end tests, this suite cannot run on the embedded PGlite:
+  // it runs three migrate processes at once to prove the advisory lock serialises them (on PGlite's
+  // one shared session every "session" holds the lock), and it needs a primary and a replica.
+  const binaries = missingPostgresBinaries();
+  if (binaries) throw new Error(`test:scale: ${binaries}`);
+  const server = await requireTestServer(
+    "test:scale",
+    "production.test.ts runs several migrate processes at once against one server's advisory lock",
+  );
+  log(`PostgreSQL server for test databases: ${redactUrl(server)}`);
 
+  const redis = await startTestRedis({ log });
+  process.env.REDIS_URL = redis.url; // read by support.ts in the test workers, which inherit it
+  try {
+    return copyBuild(redis.stop);
+  } catch (error) {
+    await redis.stop().catch(() => {});
+    throw error;
+  }
+}
+
+function copyBuild(stopRedis: () => Promise<void>): () => Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), "inkwell-scale-"));
   if (realpathSync(root).startsWith(REPO_ROOT + path.sep)) throw new Error("the temp dir must be outside the repository");
   // Node resolves packages from parent folders too; none may hold a node_modules that could stand in.
@@ -52,5 +75,8 @@ export default async function setup(): Promise<() => void> {
 
   process.env.INKWELL_SCALE_WEB_DIR = webDir;
   process.env.INKWELL_SCALE_WORKER_DIR = workerDir;
-  return () => rmSync(root, { recursive: true, force: true });
+  return async () => {
+    rmSync(root, { recursive: true, force: true });
+    await stopRedis();
+  };
 }

@@ -30,6 +30,29 @@ function binDir(): string {
   return "";
 }
 
+const PG_HOWTO =
+  "Install the PostgreSQL server (`sudo apt-get install postgresql postgresql-contrib` on Debian/Ubuntu, " +
+  "`brew install postgresql@17` on macOS), or set PG_BINDIR to the folder holding initdb, pg_basebackup and postgres.";
+
+/**
+ * What startReplicatedPostgres needs and this machine lacks, as one message (null when nothing is
+ * missing), so the suite can stop before it starts anything instead of failing halfway through.
+ */
+export function missingPostgresBinaries(): string | null {
+  const bin = binDir();
+  const tools = ["initdb", "pg_basebackup", "postgres"];
+  const missing = bin
+    ? tools.filter((t) => !existsSync(path.join(bin, t)))
+    : tools.filter((t) => !(process.env.PATH ?? "").split(path.delimiter).some((dir) => existsSync(path.join(dir, t))));
+  // Debian's layout keeps the modules in lib/ next to bin/; elsewhere the server reports it at start.
+  const lib = bin ? path.join(bin, "..", "lib") : "";
+  if (missing.length === 0 && lib && existsSync(path.join(lib, "plpgsql.so")) && !existsSync(path.join(lib, "pg_stat_statements.so"))) {
+    missing.push("pg_stat_statements (postgresql-contrib)");
+  }
+  if (missing.length === 0) return null;
+  return `the replica test starts a PostgreSQL primary and a streaming replica of its own and needs the server binaries; missing: ${missing.join(", ")} (looked in ${bin || "PATH"}).\n${PG_HOWTO}`;
+}
+
 interface Identity {
   uid: number;
   gid: number;

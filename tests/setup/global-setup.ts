@@ -1,22 +1,34 @@
 // Runs once per `vitest run`, in the main process, before any test worker starts: the workers
 // inherit process.env, so every test file sees this run's own database and queue prefix.
+// The database follows TEST_DATABASE (scripts/services.ts, startTestDatabase): a fresh database on a
+// PostgreSQL server, or an embedded PGlite that this process serves until the run ends. Redis:
+// REDIS_URL, the one on 127.0.0.1:6379, or a redis-server started for the run.
 import { randomBytes } from "node:crypto";
 
-import { createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl } from "../../scripts/services";
+import { deleteRedisPrefix, redactUrl, startTestDatabase, startTestRedis, type TestDatabase } from "../../scripts/services";
 
 // Fixed so failures are reproducible; never used outside tests.
 const TEST_AUTH_SECRET = "inkwell-test-secret-not-for-production-0123456789";
 
+const log = (message: string) => console.log(`[global-setup] ${message}`);
+
 export default async function setup(): Promise<() => Promise<void>> {
-  const databaseUrl = await createTestDatabase();
-  const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+  const redis = await startTestRedis({ log });
+  let database: TestDatabase;
+  try {
+    database = await startTestDatabase({ log });
+  } catch (error) {
+    await redis.stop().catch(() => {});
+    throw error;
+  }
   // Braces: a Redis Cluster hash tag, like the default "{inkwell}"; the random part keeps runs apart.
   const queuePrefix = `{inkwell-test-${randomBytes(4).toString("hex")}}`;
+  log(`database: ${database.description}; redis: ${redis.description}`);
 
   Object.assign(process.env, {
     NODE_ENV: "test",
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
     QUEUE_PREFIX: queuePrefix,
     AUTH_SECRET: TEST_AUTH_SECRET,
     APP_URL: process.env.APP_URL || "http://127.0.0.1:3000",
@@ -27,8 +39,11 @@ export default async function setup(): Promise<() => Promise<void>> {
 
   return async () => {
     const problems: string[] = [];
-    await dropTestDatabase(databaseUrl).catch((error: unknown) => problems.push(`drop ${redactUrl(databaseUrl)}: ${String(error)}`));
-    await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));
+    await database.stop().catch((error: unknown) => problems.push(`drop ${redactUrl(database.url)}: ${String(error)}`));
+    if (!redis.embedded) {
+      await deleteRedisPrefix(redis.url, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));
+    }
+    await redis.stop().catch((error: unknown) => problems.push(`stop redis-server: ${String(error)}`));
     // Reported, not thrown: a cleanup hiccup must not turn a green run red.
     if (problems.length > 0) console.warn(`[global-setup] cleanup incomplete:\n  ${problems.join("\n  ")}`);
   };
