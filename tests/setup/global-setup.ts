@@ -1,6 +1,9 @@
 // Runs once per `vitest run`, in the main process, before any test worker starts: the workers
 // inherit process.env, so every test file sees this run's own database and queue prefix.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { createTestDatabase, deleteRedisPrefix, dropTestDatabase, redactUrl } from "../../scripts/services";
 
@@ -13,7 +16,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Braces: a Redis Cluster hash tag, like the default "{inkwell}"; the random part keeps runs apart.
   const queuePrefix = `{inkwell-test-${randomBytes(4).toString("hex")}}`;
 
+  // Mail goes to files of this run (the accounts worker renders into it; tests read the links back).
+  const outbox = mkdtempSync(path.join(tmpdir(), "inkwell-test-outbox-"));
+
   Object.assign(process.env, {
+    MAIL_OUTBOX_DIR: outbox,
     NODE_ENV: "test",
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -24,9 +31,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   });
   // Replicas from the developer's shell would point reads at another database.
   delete process.env.DATABASE_REPLICA_URLS;
+  delete process.env.SMTP_URL; // tests never mail anyone
 
   return async () => {
     const problems: string[] = [];
+    rmSync(outbox, { recursive: true, force: true });
     await dropTestDatabase(databaseUrl).catch((error: unknown) => problems.push(`drop ${redactUrl(databaseUrl)}: ${String(error)}`));
     await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));
     // Reported, not thrown: a cleanup hiccup must not turn a green run red.
