@@ -5,7 +5,8 @@
 // Needs an existing build (`npm run test:e2e` runs `npm run build` first), a PostgreSQL where
 // databases may be created (127.0.0.1:5432 or TEST_DATABASE_URL) and Redis (REDIS_URL or 127.0.0.1:6379).
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
@@ -19,6 +20,8 @@ const E2E_AUTH_SECRET = "inkwell-e2e-secret-not-for-production-0123456789";
 const port = process.env.E2E_PORT || "3100";
 const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const queuePrefix = `{inkwell-e2e-${randomBytes(4).toString("hex")}}`;
+// The worker writes mail here (no SMTP); playwright.config.ts picks the directory so tests can read it.
+const outboxDir = process.env.E2E_MAIL_OUTBOX_DIR || mkdtempSync(path.join(tmpdir(), "inkwell-e2e-outbox-"));
 
 let databaseUrl: string | undefined;
 let stopping = false;
@@ -41,6 +44,7 @@ async function cleanUp(): Promise<void> {
     await dropTestDatabase(databaseUrl).catch((error: unknown) => log(`could not drop ${redactUrl(databaseUrl!)}: ${String(error)}`));
   }
   await deleteRedisPrefix(redisUrl, queuePrefix).catch((error: unknown) => log(`could not clear ${queuePrefix}: ${String(error)}`));
+  rmSync(outboxDir, { recursive: true, force: true });
 }
 
 async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void> {
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     throw new Error(`No Redis answers at ${redactUrl(redisUrl)}. Start one (redis-server) or set REDIS_URL.`);
   }
   databaseUrl = await createTestDatabase();
+  mkdirSync(outboxDir, { recursive: true });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     PORT: port,
     HOSTNAME: "127.0.0.1", // the standalone server's bind address
     APP_URL: `http://127.0.0.1:${port}`,
+    MAIL_OUTBOX_DIR: outboxDir,
     // Nothing to phone home to in CI; its detached flush process would outlive the run.
     NEXT_TELEMETRY_DISABLED: "1",
     // Playwright shows this output; warnings and errors are what explains a failing test.
@@ -88,8 +94,9 @@ async function main(): Promise<void> {
   };
   delete env.DATABASE_REPLICA_URLS; // a developer's replicas would point reads at another database
   delete env.SKIP_ENV_VALIDATION;
+  delete env.SMTP_URL; // tests never mail anyone
 
-  log(`database ${redactUrl(databaseUrl)}, redis ${redactUrl(redisUrl)}, queue prefix ${queuePrefix}`);
+  log(`database ${redactUrl(databaseUrl)}, redis ${redactUrl(redisUrl)}, queue prefix ${queuePrefix}, mail outbox ${outboxDir}`);
   children.start("web", NODE_FROM_BIN, webArgs(), env);
   children.start("worker", NODE_FROM_BIN, workerArgs(), env);
 }
