@@ -55,14 +55,14 @@ const envObject = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Outbound mail (verification, password reset, email change). Sent by the worker, never the web.
   SMTP_URL: z
-    .string()
+    .preprocess((v) => (v === "" ? undefined : v), z.string()
     .url("must be a URL such as smtp://user:pass@smtp.example.com:587")
     .refine((v) => /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://")
-    .optional(),
+    .optional()),
   MAIL_FROM: z.string().min(3).default("InkWell <no-reply@localhost>"),
   // Without SMTP_URL, mail is written here as .eml + .json files and the link is logged (development,
   // tests). Required explicitly in production without SMTP_URL, so mail is never silently dropped.
-  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  MAIL_OUTBOX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
 });
 
 export const envSchema = envObject.superRefine((v, ctx) => {

@@ -35,7 +35,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // A wrong password is an everyday event, not a server error: keep it out of the error log.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin" || error.name === "RateLimitedSignIn") return;
+      // instanceof, not the name: production bundles minify class names.
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
       logger.error({ err: error }, "auth error");
     },
     warn(code) {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, mailedToken, newWriter, signIn, signUp, submitSignUp } from "./helpers";
+import { expectAccessible, mailedToken, newWriter, signIn, signOut, signUp, submitSignUp } from "./helpers";
 
 // The links InkWell mails, followed the way a writer does: the worker writes each mail to this run's
 // outbox, the test reads the link from it and opens it in the browser.
@@ -36,7 +36,7 @@ test.describe("sign-up by email link", () => {
     });
 
     await test.step("the link works once", async () => {
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await signOut(page);
       await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
       await page.getByRole("button", { name: "Confirm email address" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText("invalid, was already used, or has expired");
@@ -50,7 +50,7 @@ test.describe("sign-up by email link", () => {
   test("signing up with a registered address looks the same as with a new one", async ({ page }) => {
     const writer = newWriter("twice");
     await signUp(page, writer);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await submitSignUp(page, { ...writer, username: `${writer.username.slice(0, 24)}_again` });
     await expect(page.getByRole("status")).toContainText(writer.email);
   });
@@ -60,7 +60,7 @@ test.describe("password reset", () => {
   test("forgot password → reset link → new password → signed in; the old password is refused", async ({ page }) => {
     const writer = newWriter("reset");
     await signUp(page, writer);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await page.goto("/sign-in");
     await page.getByRole("link", { name: "Forgot your password?" }).click();
@@ -78,7 +78,7 @@ test.describe("password reset", () => {
     await page.getByRole("button", { name: "Set new password" }).click();
     await expect(page).toHaveURL(/\/dashboard$/);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await page.goto("/sign-in");
     await page.getByLabel("Email").fill(writer.email);
     await page.getByLabel("Password").fill(writer.password);
@@ -112,7 +112,7 @@ test.describe("change of email", () => {
     await page.getByRole("button", { name: "Confirm new email address" }).click();
     await expect(page.getByRole("status")).toContainText(`You now sign in with ${fresh}`);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await signIn(page, { email: fresh, password: writer.password });
   });
 });

@@ -60,6 +60,12 @@ export async function signUp(page: Page, writer: Writer): Promise<void> {
   await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();
 }
 
+/** Signs out with the header's button and waits until the page is signed out. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
 /** Signs in through /sign-in. */
 export async function signIn(page: Page, writer: Pick<Writer, "email" | "password">): Promise<void> {
   await page.goto("/sign-in");
