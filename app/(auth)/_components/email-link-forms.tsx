@@ -42,7 +42,7 @@ export function VerifyEmailForm({ token }: { token: string }) {
     try {
       const result = await signIn("email-token", { token, redirect: false });
       if (!result || result.error || !result.ok) {
-        setError("This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise sign up again with the same details to get a new link.");
+        setError("This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise ask for a new link under “Forgot your password?” (it confirms your address too).");
         setPending(false);
         return;
       }

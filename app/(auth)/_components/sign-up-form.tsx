@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { errorCode, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -31,7 +32,11 @@ function CheckYourEmail({ email, onBack }: { email: string; onBack: () => void }
           writing. It works once, for 24 hours.
         </p>
         <p className="text-sm text-stone-600">
-          Nothing arrived after a few minutes? Check your spam folder, or sign up again with the same details to get a new link.
+          Nothing arrived after a few minutes? Check your spam folder, or ask for a link on{" "}
+          <Link href="/forgot-password" className="font-medium text-accent-700 underline-offset-4 hover:underline">
+            Forgot your password?
+          </Link>{" "}
+          — following it also confirms your address.
         </p>
       </div>
       <Button type="button" variant="secondary" className="w-full" onClick={onBack}>
