@@ -165,6 +165,17 @@ describe("password reset", () => {
   });
 });
 
+describe("a lost sign-up link", () => {
+  it("is replaced by a reset link, which confirms the address too", async () => {
+    const email = `lost-${unique()}@example.com`;
+    await signUp(email);
+    await anonymous().users.requestPasswordReset({ email });
+    const token = tokenOf(await nthMail(email, 1, "reset-password"));
+    await anonymous().users.resetPassword({ token, password: "found my way back in" });
+    expect((await authenticate(email, "found my way back in"))?.email).toBe(email);
+  });
+});
+
 describe("change of email", () => {
   it("mails a link to the new address and switches only when it is followed", async () => {
     const { api, profile } = await newWriter("Cam");
