@@ -7,7 +7,8 @@
 // an embedded PGlite served by this process to the web server and the worker. Redis: REDIS_URL, the
 // one on 127.0.0.1:6379, or a redis-server started here.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
@@ -29,6 +30,8 @@ const E2E_AUTH_SECRET = "inkwell-e2e-secret-not-for-production-0123456789";
 
 const port = process.env.E2E_PORT || "3100";
 const queuePrefix = `{inkwell-e2e-${randomBytes(4).toString("hex")}}`;
+// The worker writes mail here (no SMTP); playwright.config.ts picks the directory so tests can read it.
+const outboxDir = process.env.E2E_MAIL_OUTBOX_DIR || mkdtempSync(path.join(tmpdir(), "inkwell-e2e-outbox-"));
 
 let database: TestDatabase | undefined;
 let redis: StartedService | undefined;
@@ -56,6 +59,7 @@ async function cleanUp(): Promise<void> {
     await deleteRedisPrefix(r.url, queuePrefix).catch((error: unknown) => log(`could not clear ${queuePrefix}: ${String(error)}`));
   }
   if (r) await r.stop().catch((error: unknown) => log(`could not stop redis-server: ${String(error)}`));
+  rmSync(outboxDir, { recursive: true, force: true });
 }
 
 async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void> {
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   database = await startTestDatabase({ log });
   const databaseUrl = database.url;
   const redisUrl = redis.url;
+  mkdirSync(outboxDir, { recursive: true });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
     PORT: port,
     HOSTNAME: "127.0.0.1", // the standalone server's bind address
     APP_URL: `http://127.0.0.1:${port}`,
+    MAIL_OUTBOX_DIR: outboxDir,
     // Nothing to phone home to in CI; its detached flush process would outlive the run.
     NEXT_TELEMETRY_DISABLED: "1",
     // Playwright shows this output; warnings and errors are what explains a failing test.
@@ -103,8 +109,9 @@ async function main(): Promise<void> {
   };
   delete env.DATABASE_REPLICA_URLS; // a developer's replicas would point reads at another database
   delete env.SKIP_ENV_VALIDATION;
+  delete env.SMTP_URL; // tests never mail anyone
 
-  log(`database: ${database.description} ${redactUrl(databaseUrl)}; redis: ${redis.description} ${redactUrl(redisUrl)}; queue prefix ${queuePrefix}`);
+  log(`database: ${database.description} ${redactUrl(databaseUrl)}; redis: ${redis.description} ${redactUrl(redisUrl)}; queue prefix ${queuePrefix}; mail outbox ${outboxDir}`);
   children.start("web", NODE_FROM_BIN, webArgs(), env);
   children.start("worker", NODE_FROM_BIN, workerArgs(), env);
 }

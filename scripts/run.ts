@@ -104,6 +104,12 @@ async function main(runMode: Mode): Promise<void> {
     PORT: port,
     APP_URL: process.env.APP_URL || `http://localhost:${port}`,
   };
+  // No mail server configured (and not an explicit production deployment, where server/env.js demands
+  // one): mail goes to files in .data/outbox and the worker logs each link, so sign-up works out of the box.
+  if (!env.SMTP_URL && !env.MAIL_OUTBOX_DIR && process.env.NODE_ENV !== "production") {
+    env.MAIL_OUTBOX_DIR = path.join(REPO_ROOT, ".data", "outbox");
+    log(`no SMTP_URL: mail is written to ${path.relative(REPO_ROOT, env.MAIL_OUTBOX_DIR)} and its links are logged by the worker`);
+  }
 
   // The same validation the web app and the worker run at start, once, with one clear message.
   Object.assign(process.env, env);

@@ -4,7 +4,9 @@
 // reports what was saved, processed, lost and duplicated, save→processed latency, and the resident
 // memory of both processes after warm-up and at the end. Exits 1 if anything was lost, or (runs of
 // 10 minutes or more) if either process grew by more than 20% after warm-up.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -26,6 +28,8 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const PREFIX = `{inkwell-soak-${randomBytes(4).toString("hex")}}`;
 
+// The worker writes the sign-up mails here (no SMTP); writers follow the links from it.
+const OUTBOX_DIR = mkdtempSync(path.join(tmpdir(), "inkwell-soak-outbox-"));
 const log = (line: string) => console.log(`[soak] ${line}`);
 
 function rssMb(pid: number | undefined): number {
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
     PORT: String(PORT),
     HOSTNAME: "127.0.0.1",
     LOG_LEVEL: "warn",
+    MAIL_OUTBOX_DIR: OUTBOX_DIR,
   };
+  delete env.SMTP_URL;
   const children: ChildProcess[] = [];
   const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   try {
@@ -94,8 +100,8 @@ async function main(): Promise<void> {
         const username = `soak_${randomBytes(5).toString("hex")}`;
         const email = `${username}@example.test`;
         const password = "correct horse battery staple";
-        await client.mutation(BASE_URL, "users.register", { email, username, displayName: `Soak ${i}`, password });
-        await client.signIn(BASE_URL, email, password);
+        // Registered, then signed in by following the link the worker mailed to the outbox.
+        await client.signUp(BASE_URL, { email, username, displayName: `Soak ${i}`, password }, OUTBOX_DIR);
         const post = await client.mutation<{ id: string; version: number }>(BASE_URL, "posts.create", { title: `Soak ${i}`, markdown: "start" });
         return { client, post };
       }),
@@ -163,6 +169,7 @@ async function main(): Promise<void> {
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))));
     await dropTestDatabase(databaseUrl).catch(() => {});
     await deleteRedisPrefix(REDIS_URL, PREFIX).catch(() => {});
+    rmSync(OUTBOX_DIR, { recursive: true, force: true });
   }
 }
 

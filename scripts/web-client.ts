@@ -1,3 +1,5 @@
+import { waitForMailToken } from "./outbox";
+
 // An HTTP client that talks to InkWell as a browser does: a cookie jar, the same-origin Origin header
 // the tRPC route requires, superjson envelopes, and Auth.js's credentials sign-in. Used by the scale
 // tests and the soak run.
@@ -84,12 +86,31 @@ export class WebClient {
 
   /** Auth.js credentials sign-in: CSRF token (and its cookie), then the form post. */
   async signIn(baseUrl: string, email: string, password: string): Promise<void> {
+    await this.postCredentials(baseUrl, "credentials", { email, password });
+  }
+
+  /**
+   * Follows the sign-up link mailed to `email` (read from the outbox the worker writes to, MAIL_OUTBOX_DIR),
+   * as /verify-email's button does: the address is verified and this client signed in.
+   */
+  async verifyEmail(baseUrl: string, email: string, outboxDir: string): Promise<void> {
+    const token = await waitForMailToken(outboxDir, email, "verify-email");
+    await this.postCredentials(baseUrl, "email-token", { token });
+  }
+
+  /** users.register, then the mailed link: a verified writer, signed in. */
+  async signUp(baseUrl: string, writer: { email: string; username: string; displayName: string; password: string }, outboxDir: string): Promise<void> {
+    await this.mutation(baseUrl, "users.register", writer);
+    await this.verifyEmail(baseUrl, writer.email, outboxDir);
+  }
+
+  private async postCredentials(baseUrl: string, provider: string, fields: Record<string, string>): Promise<void> {
     const csrfRes = await this.request(baseUrl, "/api/auth/csrf");
     const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-    const res = await this.request(baseUrl, "/api/auth/callback/credentials", {
+    const res = await this.request(baseUrl, `/api/auth/callback/${provider}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${baseUrl}/dashboard` }).toString(),
+      body: new URLSearchParams({ ...fields, csrfToken, callbackUrl: `${baseUrl}/dashboard` }).toString(),
     });
     await res.arrayBuffer();
     const location = res.headers.get("location") ?? "";

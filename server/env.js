@@ -8,7 +8,7 @@ const postgresUrl = z
   .url("must be a URL such as postgres://user:pass@host:5432/db")
   .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://");
 
-export const envSchema = z.object({
+const envObject = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: postgresUrl,
   // Comma-separated read replicas; reads go there, writes and read-your-own-writes stay on the primary.
@@ -57,6 +57,26 @@ export const envSchema = z.object({
   // taken that many entries from the right of X-Forwarded-For, so clients cannot pick their own.
   TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Outbound mail (verification, password reset, email change). Sent by the worker, never the web.
+  SMTP_URL: z
+    .preprocess((v) => (v === "" ? undefined : v), z.string()
+    .url("must be a URL such as smtp://user:pass@smtp.example.com:587")
+    .refine((v) => /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://")
+    .optional()),
+  MAIL_FROM: z.string().min(3).default("InkWell <no-reply@localhost>"),
+  // Without SMTP_URL, mail is written here as .eml + .json files and the link is logged (development,
+  // tests). Required explicitly in production without SMTP_URL, so mail is never silently dropped.
+  MAIL_OUTBOX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+});
+
+export const envSchema = envObject.superRefine((v, ctx) => {
+  if (v.NODE_ENV === "production" && !v.SMTP_URL && !v.MAIL_OUTBOX_DIR) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_URL"],
+      message: "is required in production (sign-up and password reset send mail); or set MAIL_OUTBOX_DIR to write mail to files",
+    });
+  }
 });
 
 /** @typedef {z.infer<typeof envSchema>} Env */
@@ -81,5 +101,5 @@ const skip = process.env.SKIP_ENV_VALIDATION === "1";
 
 /** @type {Env} */
 export const env = skip
-  ? /** @type {Env} */ (/** @type {unknown} */ ({ ...envSchema.partial().parse({}), ...process.env }))
+  ? /** @type {Env} */ (/** @type {unknown} */ ({ ...envObject.partial().parse({}), ...process.env }))
   : parseEnv(process.env);

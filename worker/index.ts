@@ -1,10 +1,11 @@
-// The Worker Service: its own Node process consuming `process-post` jobs from Redis.
+// The Worker Service: its own Node process consuming `process-post` jobs and account mail from Redis.
 import os from "node:os";
 
 import { env } from "@/server/env.js";
 import { closeDb } from "@/server/db";
 import { closeProducer } from "@/server/jobs/producer";
 import { logger } from "@/server/logger";
+import { createAccountsWorker } from "./accounts-worker";
 import { createPostWorker } from "./post-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -19,6 +20,7 @@ if (env.WORKER_NICE > 0) {
 }
 
 const postWorker = createPostWorker();
+const accountsWorker = createAccountsWorker();
 logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, nice: os.getPriority(), prefix: env.QUEUE_PREFIX }, "worker started");
 
 let stopping = false;
@@ -33,7 +35,8 @@ async function shutdown(signal: string): Promise<void> {
   }, SHUTDOWN_TIMEOUT_MS);
   timeout.unref();
   try {
-    await postWorker.close(); // stop taking work, wait for the jobs in hand
+    // Stop taking work, wait for the jobs in hand.
+    await Promise.all([postWorker.close(), accountsWorker.close()]);
     await closeProducer(); // the sweep's and the announcements' connection
     await closeDb();
     logger.info({ component: "worker" }, "worker stopped");

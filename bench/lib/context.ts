@@ -38,11 +38,19 @@ export function appEnv(ctx: BenchContext, extra: Record<string, string> = {}): N
     LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
     BENCH_INLINE_PROCESSING: "0",
+    // Sign-up links go to files (the bench's writers follow them); never to a real mail server.
+    MAIL_OUTBOX_DIR: benchOutboxDir(ctx),
     ...extra,
   };
+  delete env.SMTP_URL;
   delete env.SKIP_ENV_VALIDATION;
   delete env.DATABASE_REPLICA_URLS;
   return env;
+}
+
+/** Where the bench's worker writes mail (inside this run's scratch directory). */
+export function benchOutboxDir(ctx: BenchContext): string {
+  return path.join(ctx.logDir, "outbox");
 }
 
 export function binPath(ctx: BenchContext, name: string): string {

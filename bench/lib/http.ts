@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { waitForMailToken } from "../../scripts/outbox";
 
 // Setup-time HTTP helpers (fetch): sign-up through tRPC, sign-in through next-auth's credentials
 // endpoint, and single tRPC calls. The measured load uses bench/lib/load.ts instead.
@@ -8,7 +9,6 @@ export interface Writer {
   email: string;
   username: string;
   password: string;
-  userId: string;
   /** The Cookie header value carrying the next-auth session. */
   cookie: string;
 }
@@ -57,23 +57,25 @@ export async function trpcMutation<T>(
   return body.result?.data?.json as T;
 }
 
-/** Registers a writer (users.register) and signs them in (next-auth credentials); returns their session cookie. */
-export async function signUpAndIn(baseUrl: string, index: number, runId: string): Promise<Writer> {
+/** Registers a writer (users.register) and follows the mailed sign-up link (next-auth "email-token"); returns their session cookie. */
+export async function signUpAndIn(baseUrl: string, index: number, runId: string, outboxDir: string): Promise<Writer> {
   const username = `bench_${runId}_${index}`.slice(0, 30);
   const email = `${username}@bench.example.com`;
   const password = `Bench-${randomBytes(9).toString("base64url")}-${index}`;
   const address = fakeClientAddress(index);
-  const profile = await trpcMutation<{ id: string }>(
+  await trpcMutation<{ status: string }>(
     baseUrl,
     "users.register",
     { email, username, displayName: `Bench writer ${index}`, password },
     { "x-forwarded-for": address },
   );
+  // The worker mails the sign-up link to the outbox; following it (Auth.js "email-token") verifies and signs in.
+  const token = await waitForMailToken(outboxDir, email, "verify-email", { timeoutMs: 60_000 });
 
   const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`, { signal: AbortSignal.timeout(30_000) });
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const csrfCookies = cookiePairs(csrfRes);
-  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+  const signIn = await fetch(`${baseUrl}/api/auth/callback/email-token`, {
     method: "POST",
     redirect: "manual",
     headers: {
@@ -82,7 +84,7 @@ export async function signUpAndIn(baseUrl: string, index: number, runId: string)
       origin: baseUrl,
       "x-forwarded-for": address,
     },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${baseUrl}/` }).toString(),
+    body: new URLSearchParams({ token, csrfToken, callbackUrl: `${baseUrl}/` }).toString(),
     signal: AbortSignal.timeout(30_000),
   });
   await signIn.arrayBuffer();
@@ -90,7 +92,7 @@ export async function signUpAndIn(baseUrl: string, index: number, runId: string)
   if (session.length === 0) {
     throw new Error(`sign-in of ${email} gave no session cookie (status ${signIn.status}, location ${signIn.headers.get("location")})`);
   }
-  return { index, email, username, password, userId: profile.id, cookie: session.join("; ") };
+  return { index, email, username, password, cookie: session.join("; ") };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

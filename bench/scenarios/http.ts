@@ -1,6 +1,6 @@
 import { freePort } from "../../scripts/services";
 import { startWeb, startWorkerProcess, type WebServer } from "../lib/app";
-import { phaseMs, type BenchContext } from "../lib/context";
+import { benchOutboxDir, phaseMs, type BenchContext } from "../lib/context";
 import { mapLimit, signUpAndIn, trpcMutation } from "../lib/http";
 import { waitUntil, type Child } from "../lib/processes";
 import { makeRow, type Row, type ScenarioResult } from "../lib/results";
@@ -38,7 +38,7 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
     // Writers: one account each, signed in through next-auth; one 20 KB post each.
     const runId = ctx.queuePrefix.replace(/\W/g, "").slice(-8);
     const maxWriters = Math.max(...CONCURRENCIES);
-    const writers = await mapLimit(Array.from({ length: maxWriters }, (_, i) => i), 4, (i) => signUpAndIn(web.baseUrl, i, runId));
+    const writers = await mapLimit(Array.from({ length: maxWriters }, (_, i) => i), 4, (i) => signUpAndIn(web.baseUrl, i, runId, benchOutboxDir(ctx)));
     const posts: SavedPost[] = await createWriterPosts(web.baseUrl, writers);
     await waitUntil("the worker to process the writers' first versions", queueIdle, 60_000, 250);
     ctx.log(`http: ${writers.length} writers signed in, ${posts.length} posts created`);

@@ -58,3 +58,14 @@ export const userChangePasswordSchema = z
   .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from the current one." });
 
 export const userChangeEmailSchema = z.object({ currentPassword: currentPasswordSchema, email: emailSchema });
+
+/** The token of a mailed link (`?token=…`); its validity is the server's to judge. */
+export const emailTokenSchema = z.string().trim().min(20, "This link is incomplete. Open it again from the email.").max(200, "This link is not valid.");
+
+export const userEmailTokenSchema = z.object({ token: emailTokenSchema });
+
+export const userForgotPasswordSchema = z.object({ email: emailSchema });
+export type UserForgotPasswordInput = z.input<typeof userForgotPasswordSchema>;
+
+export const userResetPasswordSchema = z.object({ token: emailTokenSchema, password: passwordSchema });
+export type UserResetPasswordInput = z.input<typeof userResetPasswordSchema>;

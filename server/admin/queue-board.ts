@@ -4,7 +4,7 @@ import { HonoAdapter } from "@bull-board/hono";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { env } from "../env.js";
-import { processPostQueue } from "../jobs/producer";
+import { accountsQueue, processPostQueue } from "../jobs/producer";
 
 // Bull Board, the operators' view of the queue (waiting, active, failed jobs; retry, clean), served
 // inside the web process. Only writers whose email is in ADMIN_EMAILS reach it (see the route).
@@ -17,7 +17,7 @@ export function queueBoard(): Hono {
   if (!globalForBoard.inkwellQueueBoard) {
     const serverAdapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
-      queues: [new BullMQAdapter(processPostQueue())],
+      queues: [new BullMQAdapter(processPostQueue()), new BullMQAdapter(accountsQueue())],
       serverAdapter,
       options: { uiConfig: { boardTitle: "InkWell queues" } },
     });

@@ -1,10 +1,10 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { userSignInSchema } from "@/lib/validations/user";
+import { userEmailTokenSchema, userSignInSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
-import { authenticate, getSessionState } from "../users/service";
+import { authenticate, confirmEmailVerification, getSessionState } from "../users/service";
 
 /** Reaches the sign-in form as `code`: "rate_limited:<seconds>". */
 class RateLimitedSignIn extends CredentialsSignin {
@@ -14,7 +14,7 @@ class RateLimitedSignIn extends CredentialsSignin {
   }
 }
 
-// Auth.js (next-auth v5) with email + password. Credentials sign-in requires JWT sessions; the token
+// Auth.js (next-auth v5) with email + password, and the single-use sign-up link ("email-token"). Credentials sign-in requires JWT sessions; the token
 // carries only the writer's id and names, never the password hash.
 
 declare module "next-auth" {
@@ -35,7 +35,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // A wrong password is an everyday event, not a server error: keep it out of the error log.
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin" || error.name === "RateLimitedSignIn") return;
+      // instanceof, not the name: production bundles minify class names.
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
       logger.error({ err: error }, "auth error");
     },
     warn(code) {
@@ -61,6 +62,20 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
         const user = await authenticate(email, password);
         await recordSignInResult(email, user !== null);
+        if (!user) return null;
+        return { id: user.id, email: user.email, name: user.displayName, username: user.username, sessionVersion: user.sessionVersion };
+      },
+    }),
+    // The sign-up link: /verify-email POSTs its token here (never on GET: mail scanners prefetch links).
+    // Using the single-use token verifies the address and signs the writer in.
+    Credentials({
+      id: "email-token",
+      name: "Email link",
+      credentials: { token: { label: "Token", type: "text" } },
+      async authorize(raw) {
+        const parsed = userEmailTokenSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await confirmEmailVerification(parsed.data.token);
         if (!user) return null;
         return { id: user.id, email: user.email, name: user.displayName, username: user.username, sessionVersion: user.sessionVersion };
       },

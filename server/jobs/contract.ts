@@ -87,3 +87,37 @@ export function createRedis(url: string, role: RedisRole): Redis {
   }
   return new Redis(url, { ...common, maxRetriesPerRequest: null });
 }
+
+// --- The accounts queue: outbound mail and the sweep of never-verified accounts ---
+
+export const ACCOUNTS_QUEUE = "accounts";
+export const SEND_MAIL_JOB = "send-mail";
+/** Repeatable (a BullMQ job scheduler the worker upserts at start): deletes accounts never verified. */
+export const SWEEP_UNVERIFIED_JOB = "sweep-unverified-accounts";
+export const SWEEP_UNVERIFIED_SCHEDULER_ID = "sweep-unverified-accounts";
+
+/**
+ * Which mail to send. Ids (and addresses) only: the worker reads the account and issues the link's token
+ * itself, so no usable token ever sits in Redis, and the web does the same work whatever the account's state.
+ */
+export const sendMailPayloadSchema = z.discriminatedUnion("kind", [
+  /** Sign-up: the link that verifies the address (also re-sent when a pending account signs up again). */
+  z.object({ kind: z.literal("verify-email"), userId: z.uuid() }),
+  /** Someone signed up with an address that already has an account. */
+  z.object({ kind: z.literal("account-exists"), userId: z.uuid() }),
+  /** "Forgot password": sent only if the address has an account; nothing otherwise. */
+  z.object({ kind: z.literal("reset-password"), email: z.string().max(254) }),
+  /** Settings: the link that switches the account to the new address, sent to that address. */
+  z.object({ kind: z.literal("change-email"), userId: z.uuid(), newEmail: z.string().max(254) }),
+]);
+export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
+
+export const sendMailJobOptions = {
+  // 2 s, 4 s, 8 s … about 17 minutes in all: rides out an SMTP server restart or greylisting.
+  attempts: 10,
+  backoff: { type: "exponential", delay: 2_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+} satisfies DefaultJobOptions;
+
+export type AccountsJobData = SendMailPayload | Record<string, never>;

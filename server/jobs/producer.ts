@@ -3,6 +3,11 @@ import type { Redis } from "ioredis";
 import { env } from "../env.js";
 import { currentRequestId } from "../request-context";
 import {
+  ACCOUNTS_QUEUE,
+  SEND_MAIL_JOB,
+  sendMailJobOptions,
+  type AccountsJobData,
+  type SendMailPayload,
   POSTS_QUEUE,
   PROCESS_POST_JOB,
   PUBLISH_POST_JOB,
@@ -21,7 +26,7 @@ import {
 // The web side of the queue: enqueues `process-post` and announces status changes. Connections are
 // made on first use (never at import, so `next build` needs no Redis) and cached across hot reloads.
 
-type Producer = { redis: Redis; queue: Queue<PostsJobData> };
+type Producer = { redis: Redis; queue: Queue<PostsJobData>; accounts: Queue<AccountsJobData> };
 const globalForProducer = globalThis as unknown as { inkwellProducer?: Producer };
 
 function producer(): Producer {
@@ -35,7 +40,9 @@ function producer(): Producer {
       defaultJobOptions: processPostJobOptions,
     });
     queue.on("error", () => {});
-    globalForProducer.inkwellProducer = { redis, queue };
+    const accounts = new Queue<AccountsJobData>(ACCOUNTS_QUEUE, { connection: redis, prefix: env.QUEUE_PREFIX, defaultJobOptions: sendMailJobOptions });
+    accounts.on("error", () => {});
+    globalForProducer.inkwellProducer = { redis, queue, accounts };
   }
   return globalForProducer.inkwellProducer;
 }
@@ -96,6 +103,18 @@ export async function enqueuePublishPost(payload: PublishPostPayload): Promise<v
   await queue.add(PUBLISH_POST_JOB, payload, { jobId: publishPostJobId(payload), delay });
 }
 
+/** Hands a mail to the worker (which retries with backoff); the request never waits on SMTP. */
+export async function enqueueMail(payload: SendMailPayload): Promise<void> {
+  const { redis, accounts } = producer();
+  await ready(redis);
+  await accounts.add(SEND_MAIL_JOB, { ...payload });
+}
+
+/** The accounts queue (mail, sweeps), for the operators' dashboard and tests. */
+export function accountsQueue(): Queue<AccountsJobData> {
+  return producer().accounts;
+}
+
 /** Tells the writer's open pages about a status change. Best effort: the page also refetches. */
 export async function announcePostStatus(event: PostStatusEvent): Promise<void> {
   const { redis } = producer();
@@ -129,5 +148,6 @@ export async function closeProducer(): Promise<void> {
   if (!current) return;
   globalForProducer.inkwellProducer = undefined;
   await current.queue.close();
+  await current.accounts.close();
   await current.redis.quit().catch(() => current.redis.disconnect());
 }

@@ -4,10 +4,17 @@ import { TRPCError } from "@trpc/server";
 import { env } from "../env.js";
 import { createRedis } from "../jobs/contract";
 
-// Rate limits for sign-in and sign-up, shared by every web instance through Redis. If Redis is down,
+// Rate limits for sign-in, sign-up and mail-sending requests, shared by every web instance through Redis. If Redis is down,
 // each instance falls back to an in-memory limiter rather than letting guesses through unlimited.
 
-type Limiters = { redis: Redis; signInByIp: RateLimiterRedis; signInByEmail: RateLimiterRedis; registerByIp: RateLimiterRedis };
+type Limiters = {
+  redis: Redis;
+  signInByIp: RateLimiterRedis;
+  signInByEmail: RateLimiterRedis;
+  registerByIp: RateLimiterRedis;
+  mailByIp: RateLimiterRedis;
+  mailByAddress: RateLimiterRedis;
+};
 const globalForLimits = globalThis as unknown as { inkwellRateLimits?: Limiters };
 
 function limiter(redis: Redis, keyPrefix: string, points: number, duration: number) {
@@ -29,6 +36,10 @@ function limiters(): Limiters {
       signInByIp: limiter(redis, "signin-ip", 30, 10 * 60), // 30 attempts per 10 minutes per address
       signInByEmail: limiter(redis, "signin-email", 10, 15 * 60), // 10 failures per 15 minutes per account
       registerByIp: limiter(redis, "register-ip", 20, 60 * 60), // 20 sign-ups per hour per address
+      mailByIp: limiter(redis, "mail-ip", 20, 60 * 60), // 20 reset / change-email requests per hour per client
+      // Every request that mails an address counts, whatever the account's state: at most 5 mails per
+      // recipient per hour, and the count reveals nothing about registration.
+      mailByAddress: limiter(redis, "mail-to", 5, 60 * 60),
     };
   }
   return globalForLimits.inkwellRateLimits;
@@ -95,6 +106,23 @@ export async function limitRegistration(headers: Headers): Promise<void> {
     await consume(limiters().registerByIp, clientIp(headers));
   } catch (err) {
     if (err instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+    throw err;
+  }
+}
+
+/**
+ * tRPC guard for procedures that mail an address: per client (unless the caller has its own limit, as
+ * sign-up does) and per recipient.
+ */
+export async function limitMailRequest(headers: Headers, recipient: string, options: { perIp?: boolean } = {}): Promise<void> {
+  const { mailByIp, mailByAddress } = limiters();
+  try {
+    if (options.perIp !== false) await consume(mailByIp, clientIp(headers));
+    await consume(mailByAddress, recipient.trim().toLowerCase());
+  } catch (err) {
+    if (err instanceof RateLimitedError) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many emails asked for. Try again in ${err.retryAfterSeconds} seconds.` });
+    }
     throw err;
   }
 }

@@ -1,4 +1,5 @@
-import { integer, pgSchema, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, integer, pgSchema, text, timestamp, uuid, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** The User Service owns the `users` Postgres schema; no other module reads these tables. */
 export const usersSchema = pgSchema("users");
@@ -15,10 +16,44 @@ export const users = usersSchema.table(
     passwordHash: text("password_hash").notNull(),
     /** Bumped to end every session at once (password change, "sign out everywhere"); sessions carry it. */
     sessionVersion: integer("session_version").notNull().default(0),
+    /** Null until the writer follows the link mailed at sign-up: such accounts cannot sign in and are hidden. */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("users_email_key").on(t.email), uniqueIndex("users_username_key").on(t.username)],
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_username_key").on(t.username),
+    // The sweep of never-verified accounts.
+    index("users_unverified_idx").on(t.createdAt).where(sql`${t.emailVerifiedAt} IS NULL`),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;
+
+export const emailTokenPurposes = ["verify-email", "reset-password", "change-email"] as const;
+export type EmailTokenPurpose = (typeof emailTokenPurposes)[number];
+export const emailTokenPurpose = usersSchema.enum("email_token_purpose", emailTokenPurposes);
+
+/**
+ * Single-use links sent by mail. Only the SHA-256 of the random token is stored, so a database leak
+ * yields no usable link.
+ */
+export const emailTokens = usersSchema.table(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    purpose: emailTokenPurpose("purpose").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The address a change-email link switches to. */
+    newEmail: text("new_email"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId, t.purpose)],
+);
+
+export type EmailTokenRow = typeof emailTokens.$inferSelect;

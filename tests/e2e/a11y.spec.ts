@@ -84,8 +84,10 @@ test.describe("Accessibility (axe-core)", () => {
     for (const path of paths) await test.step(path, () => expectNoSeriousViolations(page, path));
   });
 
-  test("sign-in and sign-up", async ({ page }) => {
-    for (const path of ["/sign-in", "/sign-up"]) await test.step(path, () => expectNoSeriousViolations(page, path));
+  test("sign-in, sign-up and the pages of mailed links", async ({ page }) => {
+    const token = "a".repeat(43); // well-formed, unknown: the pages show their forms
+    const paths = ["/sign-in", "/sign-up", "/forgot-password", `/verify-email?token=${token}`, `/reset-password?token=${token}`, `/confirm-email?token=${token}`, "/verify-email"];
+    for (const path of paths) await test.step(path, () => expectNoSeriousViolations(page, path));
   });
 
   test("the writing side, as a signed-in writer", async () => {

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { waitForMailToken } from "../../scripts/outbox";
 
 // Writers for end-to-end specs: unique per run, created through the real sign-up form.
 
@@ -26,16 +27,43 @@ export function newWriter(prefix: string): Writer {
   };
 }
 
-/** Signs up through /sign-up and waits for the dashboard. */
-export async function signUp(page: Page, writer: Writer): Promise<void> {
+/** This run's mail outbox (playwright.config.ts makes it; the server's worker writes into it). */
+export function outboxDir(): string {
+  const dir = process.env.E2E_MAIL_OUTBOX_DIR;
+  if (!dir) throw new Error("E2E_MAIL_OUTBOX_DIR is not set (playwright.config.ts sets it)");
+  return dir;
+}
+
+/** The token of the newest mail of `kind` to `email`, waiting for the worker to send it. */
+export function mailedToken(email: string, kind: string, after?: Date): Promise<string> {
+  return waitForMailToken(outboxDir(), email, kind, { after });
+}
+
+/** Fills and submits /sign-up and waits for "Check your email". */
+export async function submitSignUp(page: Page, writer: Writer): Promise<void> {
   await page.goto("/sign-up");
   await page.getByLabel("Display name").fill(writer.displayName);
   await page.getByLabel("Username").fill(writer.username);
   await page.getByLabel("Email").fill(writer.email);
   await page.getByLabel("Password").fill(writer.password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+}
+
+/** Signs up through /sign-up, follows the link mailed to the writer, confirms, and waits for the dashboard. */
+export async function signUp(page: Page, writer: Writer): Promise<void> {
+  await submitSignUp(page, writer);
+  const token = await mailedToken(writer.email, "verify-email");
+  await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+  await page.getByRole("button", { name: "Confirm email address" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();
+}
+
+/** Signs out with the header's button and waits until the page is signed out. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
 /** Signs in through /sign-in. */

@@ -69,7 +69,7 @@ test.describe("Profile", () => {
       await page.getByLabel("Email").fill(writer.email);
       await page.getByLabel("Password").fill(writer.password);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(/^Wrong email or password\./);
       await page.getByLabel("Password").fill("a brand new passphrase");
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page).toHaveURL(/\/dashboard$/);

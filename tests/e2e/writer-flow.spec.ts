@@ -133,7 +133,7 @@ test.describe("A writer", () => {
       await page.getByLabel("Email").fill(writer.email);
       await page.getByLabel("Password").fill("not my password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(/^Wrong email or password\./);
       await expect(page.getByLabel("Email")).toHaveValue(writer.email);
     });
 

@@ -7,7 +7,7 @@ import { anonymous, eventually, newWriter, PASSWORD, startWorkerForFile } from "
 
 type Caller = ReturnType<typeof anonymous>;
 type Fixture = { postId: string; version: number; username: string; slug: string };
-type Expect = "ok" | "UNAUTHORIZED" | "NOT_FOUND";
+type Expect = "ok" | "UNAUTHORIZED" | "NOT_FOUND" | "BAD_REQUEST";
 interface Row {
   call: (api: Caller, f: Fixture) => Promise<unknown>;
   anonymous: Expect;
@@ -18,10 +18,15 @@ interface Row {
 const future = () => new Date(Date.now() + 3_600_000);
 const publicRead = { anonymous: "ok", owner: "ok", other: "ok" } as const;
 const ownerOnly = { anonymous: "UNAUTHORIZED", owner: "ok", other: "NOT_FOUND" } as const;
+// A mailed link's token is the credential: without a valid one everybody is refused alike.
+const tokenGated = { anonymous: "BAD_REQUEST", owner: "BAD_REQUEST", other: "BAD_REQUEST" } as const;
 const selfOnly = { anonymous: "UNAUTHORIZED", owner: "ok", other: "ok" } as const; // acts on the caller's own account
 
 const matrix: Record<string, Row> = {
   "users.register": { call: (api) => api.users.register({ email: `m-${crypto.randomUUID()}@example.com`, username: `m_${crypto.randomUUID().slice(0, 8)}`, displayName: "M", password: PASSWORD }), ...publicRead },
+  "users.requestPasswordReset": { call: (api, f) => api.users.requestPasswordReset({ email: `${f.username}-${crypto.randomUUID().slice(0, 8)}@example.com` }), ...publicRead },
+  "users.resetPassword": { call: (api) => api.users.resetPassword({ token: `forged-${crypto.randomUUID()}`, password: `${PASSWORD} reset` }), ...tokenGated },
+  "users.confirmEmailChange": { call: (api) => api.users.confirmEmailChange({ token: `forged-${crypto.randomUUID()}` }), ...tokenGated },
   "users.me": { call: (api) => api.users.me(), ...selfOnly },
   "users.updateProfile": { call: (api) => api.users.updateProfile({ bio: "matrix" }), ...selfOnly },
   "users.changePassword": { call: (api) => api.users.changePassword({ currentPassword: PASSWORD, newPassword: `${PASSWORD} again` }), ...selfOnly },

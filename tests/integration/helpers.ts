@@ -1,7 +1,13 @@
 import { randomInt, randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { eq } from "drizzle-orm";
 import { createCaller } from "@/server/api/root";
 import type { Session } from "@/server/api/trpc";
-import { closeDb } from "@/server/db";
+import { closeDb, db } from "@/server/db";
+import type { OutboxEntry } from "@/server/mail/transport";
+import { users } from "@/server/users/schema";
+import { confirmEmailVerification, getOwnProfile, issueEmailToken, type OwnProfile } from "@/server/users/service";
 import { closeProducer } from "@/server/jobs/producer";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
@@ -27,15 +33,33 @@ export function callerFor(session: Session) {
 
 export const PASSWORD = "correct horse battery staple";
 
-/** Registers a new writer through users.register and returns their session and caller. */
+/** The id of the account with this address (test-only look-up; the API never says). */
+export async function userIdByEmail(email: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
+  return row?.id;
+}
+
+/**
+ * Verifies an account as following its sign-up link does. The link's token is issued here rather than
+ * read from a mail, so files without a running accounts worker can make writers too (the mail path
+ * itself is tested in email-verification.test.ts).
+ */
+export async function verifyEmailOf(email: string): Promise<OwnProfile> {
+  const id = await userIdByEmail(email);
+  if (!id) throw new Error(`no account for ${email}`);
+  const token = await issueEmailToken(id, "verify-email");
+  if (!(await confirmEmailVerification(token))) throw new Error(`could not verify ${email}`);
+  const profile = await getOwnProfile(id);
+  if (!profile) throw new Error(`account ${email} vanished`);
+  return profile;
+}
+
+/** Registers a new writer through users.register, verifies the address, and returns their session and caller. */
 export async function newWriter(name = "Writer") {
   const tag = randomUUID().replaceAll("-", "").slice(0, 12);
-  const profile = await anonymous().users.register({
-    email: `${name.toLowerCase()}-${tag}@example.com`,
-    username: `${name.toLowerCase().slice(0, 10)}_${tag}`,
-    displayName: name,
-    password: PASSWORD,
-  });
+  const email = `${name.toLowerCase()}-${tag}@example.com`;
+  await anonymous().users.register({ email, username: `${name.toLowerCase().slice(0, 10)}_${tag}`, displayName: name, password: PASSWORD });
+  const profile = await verifyEmailOf(email);
   const session: Session = {
     user: { id: profile.id, email: profile.email, username: profile.username, name: profile.displayName },
   };
@@ -82,4 +106,20 @@ export function startWorkerForFile(options: PostWorkerOptions = {}): () => PostW
     if (!worker) throw new Error("the worker starts in beforeAll");
     return worker;
   };
+}
+
+/** The mails written to this run's outbox (MAIL_OUTBOX_DIR, set by the global setup) to one address. */
+export async function outboxFor(to: string): Promise<OutboxEntry[]> {
+  const dir = process.env.MAIL_OUTBOX_DIR;
+  if (!dir) throw new Error("MAIL_OUTBOX_DIR is not set");
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort();
+  const entries = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as OutboxEntry));
+  return entries.filter((e) => e.to === to.toLowerCase());
+}
+
+/** The token of a mailed link. */
+export function tokenOf(entry: OutboxEntry | undefined): string {
+  const token = entry?.link ? new URL(entry.link).searchParams.get("token") : null;
+  if (!token) throw new Error(`no link in ${JSON.stringify(entry)}`);
+  return token;
 }

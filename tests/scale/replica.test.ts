@@ -10,6 +10,7 @@ import { migrateArgs, webArgs, workerArgs } from "../../scripts/production";
 import { deleteRedisPrefix, freePort } from "../../scripts/services";
 import { startReplicatedPostgres, type ReplicatedPostgres } from "./postgres-cluster";
 import {
+  MAIL_OUTBOX_DIR,
   REDIS_URL,
   TEST_AUTH_SECRET,
   TrpcError,
@@ -128,7 +129,7 @@ describe("scale-out: two web instances, two workers, a primary and a read replic
   });
 
   it("keeps no session state in an instance: signed in through A, recognised by B", async () => {
-    await client.mutation(urlA, "users.register", writer);
+    await client.signUp(urlA, writer, MAIL_OUTBOX_DIR);
     await client.signIn(urlA, writer.email, writer.password);
     for (const url of [urlA, urlB]) {
       const me = await client.query<{ username: string }>(url, "users.me", undefined);

@@ -3,6 +3,9 @@
 // databases, and polling instead of fixed sleeps.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import postgres from "postgres";
 
@@ -18,6 +21,9 @@ export function buildCopies(): { webDir: string; workerDir: string } {
 
 export const TEST_AUTH_SECRET = "inkwell-scale-secret-not-for-production-0123456789";
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+
+/** The workers of this test file write their mail (sign-up links) here; tests follow the links from it. */
+export const MAIL_OUTBOX_DIR = mkdtempSync(path.join(tmpdir(), "inkwell-scale-outbox-"));
 
 /** A braced (hash-tagged) queue prefix of this test's own, like the default "{inkwell}". */
 export function uniquePrefix(label: string): string {
@@ -46,7 +52,7 @@ process.once("exit", () => {
  * DATABASE_URL, …), so the processes prove they run on the environment they are handed.
  */
 export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  return { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", NEXT_TELEMETRY_DISABLED: "1", MAIL_OUTBOX_DIR, ...extra };
 }
 
 /** Starts `node <args>` in cwd with exactly env; output is kept for assertions and failure messages. */

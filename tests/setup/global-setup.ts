@@ -4,6 +4,9 @@
 // PostgreSQL server, or an embedded PGlite that this process serves until the run ends. Redis:
 // REDIS_URL, the one on 127.0.0.1:6379, or a redis-server started for the run.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { deleteRedisPrefix, redactUrl, startTestDatabase, startTestRedis, type TestDatabase } from "../../scripts/services";
 
@@ -25,7 +28,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   const queuePrefix = `{inkwell-test-${randomBytes(4).toString("hex")}}`;
   log(`database: ${database.description}; redis: ${redis.description}`);
 
+  // Mail goes to files of this run (the accounts worker renders into it; tests read the links back).
+  const outbox = mkdtempSync(path.join(tmpdir(), "inkwell-test-outbox-"));
+
   Object.assign(process.env, {
+    MAIL_OUTBOX_DIR: outbox,
     NODE_ENV: "test",
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
@@ -36,9 +43,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   });
   // Replicas from the developer's shell would point reads at another database.
   delete process.env.DATABASE_REPLICA_URLS;
+  delete process.env.SMTP_URL; // tests never mail anyone
 
   return async () => {
     const problems: string[] = [];
+    rmSync(outbox, { recursive: true, force: true });
     await database.stop().catch((error: unknown) => problems.push(`drop ${redactUrl(database.url)}: ${String(error)}`));
     if (!redis.embedded) {
       await deleteRedisPrefix(redis.url, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));

@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -14,7 +15,8 @@ import { userSignInSchema } from "@/lib/validations/user";
 /** The server says "rate_limited:<seconds>" when there were too many attempts; anything else is a wrong password. */
 function signInErrorMessage(code: string | undefined): string {
   const match = /^rate_limited:(\d+)$/.exec(code ?? "");
-  if (!match) return "Wrong email or password.";
+  // The same for an unknown address, a wrong password and an address not confirmed yet.
+  if (!match) return "Wrong email or password. Just signed up? Confirm your email first: follow the link we sent you.";
   const seconds = Number(match[1]);
   const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
   return `Too many sign-in attempts. Please wait ${wait} and try again.`;
@@ -77,7 +79,16 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           />
         )}
       </FormField>
-      <FormField id="password" label="Password" errors={fieldErrors.password}>
+      <FormField
+        id="password"
+        label="Password"
+        aside={
+          <Link href="/forgot-password" className="font-medium text-accent-700 underline-offset-4 hover:underline">
+            Forgot your password?
+          </Link>
+        }
+        errors={fieldErrors.password}
+      >
         {(control) => (
           <Input
             {...control}

@@ -1,33 +1,59 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { errorCode, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { goToAfterAuthChange } from "@/components/auth-navigation";
 import { useHydrated } from "@/components/use-hydrated";
 import { userRegisterSchema, type UserRegisterInput } from "@/lib/validations/user";
 import { useTRPC } from "@/trpc/react";
 
 type Field = keyof UserRegisterInput;
 
-/** Which field a CONFLICT is about, from the server's message ("That username is taken." / "…email…"). */
+/** Which field a CONFLICT is about, from the server's message (only "That username is taken." today). */
 function conflictField(message: string): Field {
   return /username/i.test(message) ? "username" : "email";
 }
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+/** Shown after sign-up, whatever the address's state: the mailbox, not the page, says what happened. */
+function CheckYourEmail({ email, onBack }: { email: string; onBack: () => void }) {
+  return (
+    <div className="space-y-5">
+      <div role="status" aria-labelledby="check-email-title" className="space-y-2">
+        <h2 id="check-email-title" className="font-serif text-xl font-semibold text-stone-900">
+          Check your email
+        </h2>
+        <p className="text-stone-700">
+          We sent a link to <span className="font-medium text-stone-900">{email}</span>. Open it to confirm your address and start
+          writing. It works once, for 24 hours.
+        </p>
+        <p className="text-sm text-stone-600">
+          Nothing arrived after a few minutes? Check your spam folder, or ask for a link on{" "}
+          <Link href="/forgot-password" className="font-medium text-accent-700 underline-offset-4 hover:underline">
+            Forgot your password?
+          </Link>{" "}
+          — following it also confirms your address.
+        </p>
+      </div>
+      <Button type="button" variant="secondary" className="w-full" onClick={onBack}>
+        Use another address
+      </Button>
+    </div>
+  );
+}
+
+export function SignUpForm() {
   const trpc = useTRPC();
   const register = useMutation(trpc.users.register.mutationOptions());
   const [values, setValues] = useState<UserRegisterInput>({ email: "", username: "", displayName: "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [signingIn, setSigningIn] = useState(false);
-  const pending = register.isPending || signingIn;
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const pending = register.isPending;
   const hydrated = useHydrated();
 
   function set(field: Field, value: string) {
@@ -45,7 +71,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     }
     setFieldErrors({});
     try {
-      await register.mutateAsync(parsed.data);
+      const answer = await register.mutateAsync(parsed.data);
+      setSentTo(answer.email);
+      setValues((prev) => ({ ...prev, password: "" }));
     } catch (error) {
       const fields = serverFieldErrors(error);
       if (Object.keys(fields).length > 0) setFieldErrors(fields);
@@ -55,16 +83,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       } else setFormError(errorMessage(error, "We could not create your account. Please try again."));
       return;
     }
-    setSigningIn(true);
-    try {
-      const result = await signIn("credentials", { email: parsed.data.email, password: values.password, redirect: false });
-      if (!result || result.error || !result.ok) throw new Error("sign-in failed");
-      goToAfterAuthChange(callbackUrl);
-    } catch {
-      setSigningIn(false);
-      setFormError("Your account is ready, but signing in failed. Please sign in.");
-    }
   }
+
+  if (sentTo) return <CheckYourEmail email={sentTo} onBack={() => setSentTo(null)} />;
 
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-5">
@@ -100,7 +121,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         )}
       </FormField>
       <Button type="submit" size="lg" className="w-full" pending={pending} disabled={!hydrated}>
-        {signingIn ? "Signing you in…" : register.isPending ? "Creating your account…" : "Create account"}
+        {register.isPending ? "Creating your account…" : "Create account"}
       </Button>
     </form>
   );

@@ -4,15 +4,21 @@ import {
   userChangeEmailSchema,
   userChangePasswordSchema,
   userProfileUpdateSchema,
+  userEmailTokenSchema,
+  userForgotPasswordSchema,
   userRegisterSchema,
+  userResetPasswordSchema,
 } from "@/lib/validations/user";
 import { forgetSessionsOf } from "../../auth/session-cache";
 import { announceProfileChange } from "../../cache/invalidation";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "../../security/common-passwords";
-import { limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
+import { limitMailRequest, limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
 import {
   changeEmail,
   changePassword,
+  confirmEmailChange,
+  requestPasswordReset,
+  resetPassword,
   endAllSessions,
   getOwnProfile,
   getPublicProfileByUsername,
@@ -27,15 +33,46 @@ const userRegisterServerSchema = userRegisterSchema.refine((v) => !isCommonPassw
   message: COMMON_PASSWORD_MESSAGE,
 });
 
+const userResetPasswordServerSchema = userResetPasswordSchema.refine((v) => !isCommonPassword(v.password), {
+  path: ["password"],
+  message: COMMON_PASSWORD_MESSAGE,
+});
+
 const userChangePasswordServerSchema = userChangePasswordSchema.refine((v) => !isCommonPassword(v.newPassword), {
   path: ["newPassword"],
   message: COMMON_PASSWORD_MESSAGE,
 });
 
 export const usersRouter = createTRPCRouter({
+  /**
+   * Always `{ status: "verification-sent", email }`, whether the address is new, registered or pending:
+   * the mailbox learns which, the caller never does. A taken username is reported (usernames are public).
+   */
   register: publicProcedure.input(userRegisterServerSchema).mutation(async ({ ctx, input }) => {
     await limitRegistration(ctx.headers);
+    await limitMailRequest(ctx.headers, input.email, { perIp: false });
     return registerUser(input);
+  }),
+
+  /** "Forgot password": the same answer whether or not the address has an account. */
+  requestPasswordReset: publicProcedure.input(userForgotPasswordSchema).mutation(async ({ ctx, input }) => {
+    await limitMailRequest(ctx.headers, input.email);
+    return requestPasswordReset(input.email);
+  }),
+
+  /** Follows a reset link (the token is the credential): new password, every session ended. */
+  resetPassword: publicProcedure.input(userResetPasswordServerSchema).mutation(async ({ input }) => {
+    const { id, email } = await resetPassword(input);
+    forgetSessionsOf(id);
+    return { ok: true as const, email };
+  }),
+
+  /** Follows a change-email link sent to the new address; the account switches to it. */
+  confirmEmailChange: publicProcedure.input(userEmailTokenSchema).mutation(async ({ input }) => {
+    const profile = await confirmEmailChange(input.token);
+    forgetSessionsOf(profile.id);
+    void announceProfileChange(profile.id);
+    return { ok: true as const, email: profile.email };
   }),
 
   me: protectedProcedure.query(async ({ ctx }) => {
@@ -59,11 +96,11 @@ export const usersRouter = createTRPCRouter({
     return { ok: true as const };
   }),
 
+  /** Asks for the current password, then mails a confirmation link to the new address (nothing changes yet). */
   changeEmail: protectedProcedure.input(userChangeEmailSchema).mutation(async ({ ctx, input }) => {
     await limitPasswordCheck(ctx.headers, ctx.session.user.email);
-    const profile = await changeEmail(ctx.session.user.id, input);
-    forgetSessionsOf(ctx.session.user.id);
-    return profile;
+    await limitMailRequest(ctx.headers, input.email);
+    return changeEmail(ctx.session.user.id, input);
   }),
 
   /** Ends every session of the writer, on every device, this one included. */

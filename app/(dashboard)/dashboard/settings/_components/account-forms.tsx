@@ -22,7 +22,7 @@ function accountErrors(error: unknown): { fields: FieldErrors; form: string | nu
   if (Object.keys(fields).length > 0) return { fields, form: null };
   const message = errorMessage(error);
   if (errorCode(error) === "BAD_REQUEST" && /current password/i.test(message)) return { fields: { currentPassword: [message] }, form: null };
-  if (errorCode(error) === "CONFLICT") return { fields: { email: [message] }, form: null };
+  if (errorCode(error) === "CONFLICT" || /already your email/i.test(message)) return { fields: { email: [message] }, form: null };
   return { fields: {}, form: message };
 }
 
@@ -36,7 +36,6 @@ function CardTitle3({ id, children }: { id: string; children: string }) {
 
 export function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const hydrated = useHydrated();
   const changeEmail = useMutation(trpc.users.changeEmail.mutationOptions());
   const [email, setEmail] = useState("");
@@ -53,11 +52,10 @@ export function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
     if (!parsed.success) return setFieldErrors(zodFieldErrors(parsed.error.issues));
     setFieldErrors({});
     try {
-      const profile = await changeEmail.mutateAsync(parsed.data);
+      const sent = await changeEmail.mutateAsync(parsed.data);
       setEmail("");
       setCurrentPassword("");
-      setDone(`Your email is now ${profile.email}.`);
-      router.refresh();
+      setDone(`Check ${sent.email}: follow the link we sent there to switch. Until then you keep signing in with ${currentEmail}.`);
     } catch (error) {
       const { fields, form } = accountErrors(error);
       setFieldErrors(fields);

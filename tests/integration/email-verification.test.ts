@@ -1,0 +1,210 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { SWEEP_UNVERIFIED_SCHEDULER_ID } from "@/server/jobs/contract";
+import { accountsQueue } from "@/server/jobs/producer";
+import { emailTokens, users } from "@/server/users/schema";
+import {
+  authenticate,
+  confirmEmailVerification,
+  deleteUnverifiedAccounts,
+  getPublicProfileByUsername,
+  getSessionState,
+  issueEmailToken,
+} from "@/server/users/service";
+import { createAccountsWorker, type AccountsWorker } from "@/worker/accounts-worker";
+import { PASSWORD, anonymous, closeConnections, errorCode, eventually, newWriter, outboxFor, tokenOf, userIdByEmail } from "./helpers";
+
+// The sign-up, reset and change-email links, end to end below the browser: the real procedures enqueue,
+// the real accounts worker renders into this run's outbox, and the tokens read back from it are used.
+
+let worker: AccountsWorker | undefined;
+beforeAll(async () => {
+  worker = createAccountsWorker({ sweepEveryMs: 3600_000 });
+  await worker.worker.waitUntilReady();
+});
+afterAll(async () => {
+  await worker?.close();
+  await closeConnections();
+});
+
+const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+const signUp = (email: string, username = `v_${unique()}`, password = PASSWORD) =>
+  anonymous().users.register({ email, username, displayName: "Vera", password });
+
+/** Waits for the n-th mail of a kind to `to` and returns it (writers made by newWriter may get a sign-up mail too). */
+const nthMail = (to: string, n: number, kind?: string) =>
+  eventually(async () => (await outboxFor(to)).filter((m) => !kind || m.kind === kind), (mails) => mails.length >= n).then((mails) => mails[n - 1]!);
+
+describe("users.register", () => {
+  it("answers identically for a new, a registered and a pending address", async () => {
+    const fresh = `new-${unique()}@example.com`;
+    const { profile: registered } = await newWriter("Reg");
+    const pending = `pending-${unique()}@example.com`;
+    await signUp(pending);
+
+    const answers = [await signUp(fresh), await signUp(registered.email), await signUp(pending)];
+    expect(answers).toEqual([
+      { status: "verification-sent", email: fresh },
+      { status: "verification-sent", email: registered.email },
+      { status: "verification-sent", email: pending },
+    ]);
+    // The mailboxes learn what the caller did not.
+    expect((await nthMail(fresh, 1)).kind).toBe("verify-email");
+    expect((await nthMail(registered.email, 1, "account-exists")).kind).toBe("account-exists");
+    expect((await nthMail(pending, 2)).kind).toBe("verify-email");
+  });
+
+  it("keeps a pending account's first password: signing up again cannot take it over", async () => {
+    const email = `takeover-${unique()}@example.com`;
+    await signUp(email);
+    await signUp(email, `v_${unique()}`, "an attacker's password");
+    const link = await nthMail(email, 2);
+    expect(await confirmEmailVerification(tokenOf(link))).not.toBeNull();
+    expect(await authenticate(email, "an attacker's password")).toBeNull();
+    expect(await authenticate(email, PASSWORD)).not.toBeNull();
+  });
+});
+
+describe("the sign-up link", () => {
+  it("is mailed by the worker; until it is used the account cannot sign in and is hidden", async () => {
+    const email = `link-${unique()}@example.com`;
+    const username = `v_${unique()}`;
+    await signUp(email, username);
+    const mail = await nthMail(email, 1);
+    expect(mail.link).toMatch(/\/verify-email\?token=/);
+    expect(mail.subject).toMatch(/Confirm your email/);
+
+    // The same generic refusal as a wrong password, with the right password.
+    expect(await authenticate(email, PASSWORD)).toBeNull();
+    expect(await getPublicProfileByUsername(username)).toBeNull();
+    expect(await errorCode(anonymous().users.byUsername({ username }))).toBe("NOT_FOUND");
+
+    const user = await confirmEmailVerification(tokenOf(mail));
+    expect(user?.email).toBe(email);
+    expect((await authenticate(email, PASSWORD))?.id).toBe(user?.id);
+    expect((await getPublicProfileByUsername(username))?.id).toBe(user?.id);
+  });
+
+  it("works once, not after expiry, and not for another purpose", async () => {
+    const email = `once-${unique()}@example.com`;
+    await signUp(email);
+    const token = tokenOf(await nthMail(email, 1));
+    const id = (await userIdByEmail(email))!;
+
+    const resetToken = await issueEmailToken(id, "reset-password");
+    expect(await confirmEmailVerification(resetToken)).toBeNull(); // wrong purpose
+
+    const expired = await issueEmailToken(id, "verify-email");
+    await db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailTokens.userId, id));
+    expect(await confirmEmailVerification(expired)).toBeNull();
+    expect(await confirmEmailVerification(token)).toBeNull(); // expired too now
+
+    const fresh = await issueEmailToken(id, "verify-email");
+    expect(await confirmEmailVerification(fresh)).not.toBeNull();
+    expect(await confirmEmailVerification(fresh)).toBeNull(); // used
+    expect(await confirmEmailVerification("not-a-token-at-all-but-long-enough")).toBeNull();
+  });
+
+  it("stores only a hash of the token", async () => {
+    const email = `hash-${unique()}@example.com`;
+    await signUp(email);
+    const token = tokenOf(await nthMail(email, 1));
+    const rows = await db.select().from(emailTokens).where(eq(emailTokens.userId, (await userIdByEmail(email))!));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.tokenHash).not.toContain(token);
+  });
+});
+
+describe("the sweep of unverified accounts", () => {
+  it("deletes accounts never verified after 7 days, and nothing else", async () => {
+    const stale = `stale-${unique()}@example.com`;
+    const recent = `recent-${unique()}@example.com`;
+    await signUp(stale);
+    await signUp(recent);
+    const { profile: verified } = await newWriter("Old");
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    for (const email of [stale, verified.email]) await db.update(users).set({ createdAt: eightDaysAgo }).where(eq(users.email, email));
+
+    expect(await deleteUnverifiedAccounts()).toBeGreaterThanOrEqual(1);
+    expect(await userIdByEmail(stale)).toBeUndefined();
+    expect(await userIdByEmail(recent)).toBeDefined();
+    expect(await userIdByEmail(verified.email)).toBe(verified.id);
+  });
+
+  it("is scheduled as a repeatable job by the worker", async () => {
+    const scheduler = await eventually(() => accountsQueue().getJobScheduler(SWEEP_UNVERIFIED_SCHEDULER_ID), (s) => s !== undefined);
+    expect(scheduler?.every).toBe(3600_000);
+  });
+});
+
+describe("password reset", () => {
+  it("answers the same for known and unknown addresses; only a known one gets a link", async () => {
+    const { profile } = await newWriter("Rex");
+    const unknown = `nobody-${unique()}@example.com`;
+    expect(await anonymous().users.requestPasswordReset({ email: profile.email })).toEqual({ status: "reset-sent", email: profile.email });
+    expect(await anonymous().users.requestPasswordReset({ email: unknown })).toEqual({ status: "reset-sent", email: unknown });
+    expect((await nthMail(profile.email, 1, "reset-password")).kind).toBe("reset-password");
+    // The unknown address's job has run too (the queue is drained), and wrote nothing.
+    await eventually(() => accountsQueue().getJobCounts("waiting", "active"), (c) => (c.waiting ?? 0) + (c.active ?? 0) === 0);
+    expect(await outboxFor(unknown)).toEqual([]);
+  });
+
+  it("sets the new password once and ends every session", async () => {
+    const { profile } = await newWriter("Ria");
+    const before = await getSessionState(profile.id);
+    await anonymous().users.requestPasswordReset({ email: profile.email });
+    const token = tokenOf(await nthMail(profile.email, 1, "reset-password"));
+
+    expect(await errorCode(anonymous().users.resetPassword({ token, password: "Password1" }))).toBe("BAD_REQUEST"); // common
+    expect(await anonymous().users.resetPassword({ token, password: "a fresh reset secret" })).toEqual({ ok: true, email: profile.email });
+    expect((await getSessionState(profile.id))?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
+    expect(await authenticate(profile.email, PASSWORD)).toBeNull();
+    expect((await authenticate(profile.email, "a fresh reset secret"))?.id).toBe(profile.id);
+    expect(await errorCode(anonymous().users.resetPassword({ token, password: "yet another secret" }))).toBe("BAD_REQUEST"); // used
+  });
+});
+
+describe("a lost sign-up link", () => {
+  it("is replaced by a reset link, which confirms the address too", async () => {
+    const email = `lost-${unique()}@example.com`;
+    await signUp(email);
+    await anonymous().users.requestPasswordReset({ email });
+    const token = tokenOf(await nthMail(email, 1, "reset-password"));
+    await anonymous().users.resetPassword({ token, password: "found my way back in" });
+    expect((await authenticate(email, "found my way back in"))?.email).toBe(email);
+  });
+});
+
+describe("change of email", () => {
+  it("mails a link to the new address and switches only when it is followed", async () => {
+    const { api, profile } = await newWriter("Cam");
+    const fresh = `cam-new-${unique()}@example.com`;
+    await api.users.changeEmail({ currentPassword: PASSWORD, email: fresh });
+    const mail = await nthMail(fresh, 1);
+    expect(mail.kind).toBe("change-email");
+    expect((await api.users.me()).email).toBe(profile.email);
+
+    expect(await anonymous().users.confirmEmailChange({ token: tokenOf(mail) })).toEqual({ ok: true, email: fresh });
+    expect((await api.users.me()).email).toBe(fresh);
+    expect((await authenticate(fresh, PASSWORD))?.id).toBe(profile.id);
+    expect(await errorCode(anonymous().users.confirmEmailChange({ token: tokenOf(mail) }))).toBe("BAD_REQUEST");
+  });
+
+  it("sends a notice, not a link, to an address that has an account", async () => {
+    const { api } = await newWriter("Cid");
+    const { profile: other } = await newWriter("Dot");
+    await api.users.changeEmail({ currentPassword: PASSWORD, email: other.email });
+    const mail = await nthMail(other.email, 1, "email-in-use");
+    expect(mail.kind).toBe("email-in-use");
+    expect(mail.link).toBeNull();
+  });
+});
+
+describe("mail rate limits", () => {
+  it("caps the mails asked for one address per hour", async () => {
+    const email = `capped-${unique()}@example.com`;
+    for (let n = 0; n < 5; n++) await anonymous().users.requestPasswordReset({ email });
+    expect(await errorCode(anonymous().users.requestPasswordReset({ email }))).toBe("TOO_MANY_REQUESTS");
+  });
+});

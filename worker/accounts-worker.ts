@@ -1,0 +1,90 @@
+import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { env } from "@/server/env.js";
+import {
+  ACCOUNTS_QUEUE,
+  SEND_MAIL_JOB,
+  SWEEP_UNVERIFIED_JOB,
+  SWEEP_UNVERIFIED_SCHEDULER_ID,
+  createRedis,
+  sendMailPayloadSchema,
+  type AccountsJobData,
+} from "@/server/jobs/contract";
+import { logger as rootLogger } from "@/server/logger";
+import { closeMail } from "@/server/mail/transport";
+import { requestContext } from "@/server/request-context";
+import { sendAccountMail } from "@/server/users/account-mail";
+import { deleteUnverifiedAccounts } from "@/server/users/service";
+
+// The accounts queue's consumer: sends account mail (with BullMQ's retries and backoff) and runs the
+// hourly sweep of accounts never verified. Thin: validate, delegate, let errors retry.
+
+const logger = rootLogger.child({ component: "accounts-worker" });
+
+export interface AccountsWorkerOptions {
+  prefix?: string;
+  concurrency?: number;
+  /** How often the sweep of never-verified accounts runs; 0 registers no schedule. */
+  sweepEveryMs?: number;
+}
+
+export interface AccountsWorker {
+  worker: Worker<AccountsJobData>;
+  close(): Promise<void>;
+}
+
+async function handle(job: Job<AccountsJobData>): Promise<string> {
+  return requestContext.run({ requestId: `job-${job.id}`, jobId: job.id }, async () => {
+    if (job.name === SEND_MAIL_JOB) {
+      const parsed = sendMailPayloadSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
+      try {
+        const outcome = await sendAccountMail(parsed.data);
+        logger.info({ kind: parsed.data.kind, outcome }, "send-mail done");
+        return outcome;
+      } catch (err) {
+        logger.warn({ err, kind: parsed.data.kind, attempt: job.attemptsMade + 1 }, "send-mail failed; BullMQ retries it");
+        throw err;
+      }
+    }
+    if (job.name === SWEEP_UNVERIFIED_JOB) {
+      const deleted = await deleteUnverifiedAccounts();
+      if (deleted > 0) logger.info({ deleted }, "deleted accounts never verified");
+      return `deleted ${deleted}`;
+    }
+    throw new UnrecoverableError(`unknown job ${job.name}`);
+  });
+}
+
+export function createAccountsWorker(options: AccountsWorkerOptions = {}): AccountsWorker {
+  const prefix = options.prefix ?? env.QUEUE_PREFIX;
+  const connection = createRedis(env.REDIS_URL, "worker");
+  connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
+  const worker = new Worker<AccountsJobData>(ACCOUNTS_QUEUE, handle, {
+    connection,
+    prefix,
+    concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+  });
+  worker.on("error", (err) => logger.error({ err }, "worker error"));
+
+  // The sweep is a job scheduler: one schedule per queue however many workers upsert it.
+  const sweepEveryMs = options.sweepEveryMs ?? 3600_000;
+  const scheduler = sweepEveryMs > 0 ? new Queue(ACCOUNTS_QUEUE, { connection, prefix }) : undefined;
+  if (scheduler) {
+    scheduler.on("error", () => {});
+    void scheduler
+      .upsertJobScheduler(SWEEP_UNVERIFIED_SCHEDULER_ID, { every: sweepEveryMs }, { name: SWEEP_UNVERIFIED_JOB, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .catch((err: unknown) => logger.warn({ err }, "could not schedule the sweep of unverified accounts"));
+  }
+
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await scheduler?.close();
+      closeMail();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
