@@ -4,7 +4,8 @@ import { userEmailTokenSchema, userSignInSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
-import { authenticate, confirmEmailVerification, getSessionState } from "../users/service";
+import { authenticate, confirmEmailVerification } from "../users/service";
+import { standingSessionState } from "./session-check";
 
 /** Reaches the sign-in form as `code`: "rate_limited:<seconds>". */
 class RateLimitedSignIn extends CredentialsSignin {
@@ -90,9 +91,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.sub = user.id;
         token.sessionVersion = user.sessionVersion ?? 0;
       }
-      if (!token.sub) return null;
-      const state = await getSessionState(token.sub);
-      if (!state || state.sessionVersion !== token.sessionVersion) return null;
+      const state = await standingSessionState(token);
+      if (!state) return null;
       token.email = state.email;
       token.name = state.displayName;
       token.username = state.username;
