@@ -43,10 +43,12 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
     await waitUntil("the worker to process the writers' first versions", queueIdle, 60_000, 250);
     ctx.log(`http: ${writers.length} writers signed in, ${posts.length} posts created`);
 
-    // Warm-up of both servers (route compilation, JIT, connection pools); not recorded.
+    // Warm-up of both servers (route compilation, JIT, connection pools); not recorded. Every writer
+    // takes part, so no phase starts with writers whose connection, session and post are still cold.
     const warmMs = ctx.quick ? 1_500 : 3_000;
-    await runSaves(ctx, "warm-up async", web.baseUrl, posts, 10, warmMs);
-    await runSaves(ctx, "warm-up inline", inline.baseUrl, posts, 10, warmMs);
+    const everyWriter = Math.max(...CONCURRENCIES);
+    await runSaves(ctx, "warm-up async", web.baseUrl, posts, everyWriter, warmMs);
+    await runSaves(ctx, "warm-up inline", inline.baseUrl, posts, everyWriter, warmMs);
     await waitUntil("the queue to drain", queueIdle, 60_000, 250);
 
     // Per concurrency: async, inline, inline, async (half the phase each), merged per side.
