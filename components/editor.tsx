@@ -79,7 +79,12 @@ export function Editor({ initialPost, username }: EditorProps) {
           byId: (id) => client.posts.byId.query({ id }),
         },
         onServerPost: (next) => {
-          queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), (old) => (old && old.version > next.version ? old : next));
+          queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), (old) => {
+            if (old && old.version > next.version) return old;
+            if ("html" in next) return next;
+            // A save's answer has no html: keep the rendered one until the worker's is announced.
+            return old && { ...old, ...next };
+          });
           void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
         },
         // The post exists now: its address becomes /editor/<id> without reloading the editor (the

@@ -1,5 +1,5 @@
 import { postCreateSchema, type PostUpdateInput } from "@/lib/validations/post";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost, SavedPost } from "@/server/posts/service";
 import { errorCode, errorField, errorMessage, serverFieldErrors, type FieldErrors } from "../trpc-errors";
 import { readLocalDraft, removeLocalDrafts, writeLocalDraft, type LocalDraft } from "./local-drafts";
 import {
@@ -68,11 +68,11 @@ export interface DraftStoreOptions {
   initialPost: OwnPost | null;
   api: {
     create(input: { title: string; markdown: string }): Promise<OwnPost>;
-    update(input: PostUpdateInput): Promise<OwnPost>;
+    update(input: PostUpdateInput): Promise<SavedPost>;
     byId(id: string): Promise<OwnPost>;
   };
-  /** Every post the server answers with (to update cached queries). */
-  onServerPost(post: OwnPost): void;
+  /** Every post the server answers with (to update cached queries); a save's answer has no html. */
+  onServerPost(post: OwnPost | SavedPost): void;
   /** The first save of a new post created it. */
   onCreated(post: OwnPost): void;
 }
@@ -338,7 +338,7 @@ export class DraftStore {
    * The server confirmed a version. Fields the writer had not touched take the server's value (a
    * generated slug follows the title); what the writer typed meanwhile stays and is saved next.
    */
-  private acceptServerPost(post: OwnPost, previousBase: PostFields, touched: readonly FieldKey[], previousVersion?: number): void {
+  private acceptServerPost(post: OwnPost | SavedPost, previousBase: PostFields, touched: readonly FieldKey[], previousVersion?: number): void {
     const server = fieldsOf(post);
     const draft = { ...this.snapshot.draft };
     for (const key of fieldKeys) {
@@ -450,7 +450,7 @@ export class DraftStore {
   }
 
   /** Shows the server's post as it is (restored revision, newer version loaded): nothing unsaved is lost by it. */
-  replaceWith(post: OwnPost): void {
+  replaceWith(post: OwnPost | SavedPost): void {
     const fields = fieldsOf(post);
     this.rejected = {};
     this.set({

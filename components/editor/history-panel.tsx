@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost, SavedPost } from "@/server/posts/service";
 import { useTRPC } from "@/trpc/react";
 import { errorCode, errorMessage } from "../trpc-errors";
 import { Badge } from "../ui/badge";
@@ -28,7 +28,7 @@ export interface HistoryPanelProps {
   flush(): Promise<boolean>;
   /** The version the editor's text is based on, after `flush`. */
   baseVersion(): number;
-  onRestored(post: OwnPost, revision: number): void;
+  onRestored(post: SavedPost, revision: number): void;
 }
 
 export function HistoryPanel({ post, current, flush, baseVersion, onRestored }: HistoryPanelProps) {
@@ -115,7 +115,7 @@ interface RevisionDialogProps {
   flush(): Promise<boolean>;
   baseVersion(): number;
   onClose(): void;
-  onRestored(post: OwnPost): void;
+  onRestored(post: SavedPost): void;
 }
 
 function RevisionDialog({ postId, version, current, flush, baseVersion, onClose, onRestored }: RevisionDialogProps) {

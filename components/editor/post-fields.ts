@@ -1,5 +1,5 @@
 import { postUpdateSchema } from "@/lib/validations/post";
-import type { OwnPost } from "@/server/posts/service";
+import type { SavedPost } from "@/server/posts/service";
 
 // The editable parts of a post as the editor holds them: plain strings (an empty field is ""), tags as
 // their normalised chips. Shared by the draft store, the local copies and the conflict dialog.
@@ -21,7 +21,7 @@ export const fieldKeys: readonly FieldKey[] = ["title", "markdown", "slug", "exc
 
 export const emptyFields: PostFields = { title: "", markdown: "", slug: "", excerpt: "", tags: [], coverImageUrl: "", canonicalUrl: "" };
 
-export function fieldsOf(post: OwnPost): PostFields {
+export function fieldsOf(post: SavedPost): PostFields {
   return {
     title: post.title,
     markdown: post.markdown,

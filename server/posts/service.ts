@@ -46,6 +46,13 @@ export interface OwnPost {
   publishedAt: Date | null;
 }
 
+/**
+ * What a save answers: the post without `html`. Right after a save the html is the previous version's
+ * (the new one is still being rendered), and it is the larger half of the post; the editor has it from
+ * its query and hears when the new one is ready.
+ */
+export type SavedPost = Omit<OwnPost, "html">;
+
 /** A published post as readers see it: always the last processed version that was published. */
 export interface PublicPost {
   id: string;
@@ -64,6 +71,11 @@ export interface PublicPost {
   /** When the published text last changed. */
   updatedAt: Date;
   author: Pick<PublicProfile, "username" | "displayName" | "bio">;
+}
+
+function toSavedPost(row: SavedPost): SavedPost {
+  const { html: _html, ...saved } = toOwnPost({ ...row, html: null });
+  return saved;
 }
 
 // Copies field by field so no other column of the row (published snapshot, search vector) leaks out.
@@ -235,8 +247,8 @@ async function nextSlug(tx: Tx, current: PostRow, input: Edit, title: string): P
   return current.slug;
 }
 
-/** What toOwnPost reads, minus the Markdown: a text-only save already has it from the input. */
-const { markdown: _markdown, ...ownPostColumnsButMarkdown } = {
+/** What a save answers (SavedPost), minus the Markdown: a text-only save already has it from the input. */
+const { markdown: _markdown, html: _html, ...savedPostColumnsButMarkdown } = {
   id: posts.id,
   authorId: posts.authorId,
   title: posts.title,
@@ -269,16 +281,16 @@ const { markdown: _markdown, ...ownPostColumnsButMarkdown } = {
  * and the caller takes the locking path, which tells those cases apart. The text touches neither the
  * slug nor the redirects, so nothing else in the locking path applies to it.
  */
-async function updateTextOnly(authorId: string, input: Edit & { markdown: string }): Promise<OwnPost | null> {
+async function updateTextOnly(authorId: string, input: Edit & { markdown: string }): Promise<SavedPost | null> {
   const now = new Date();
   const [row] = await db
     .update(posts)
     .set({ markdown: input.markdown, version: sql`${posts.version} + 1`, status: "queued", error: null, updatedAt: now, queuedAt: now })
     .where(and(eq(posts.id, input.id), eq(posts.authorId, authorId), eq(posts.version, input.version), ne(posts.markdown, input.markdown)))
-    .returning(ownPostColumnsButMarkdown);
+    .returning(savedPostColumnsButMarkdown);
   if (!row) return null;
   await dispatch(row, "save", { newVersion: true });
-  return toOwnPost({ ...row, markdown: input.markdown });
+  return toSavedPost({ ...row, markdown: input.markdown });
 }
 
 /** Only `markdown` (besides id and version) was sent: what the editor's autosave sends while typing. */
@@ -289,7 +301,7 @@ function isTextOnly(input: Edit): input is Edit & { markdown: string } {
   );
 }
 
-export async function updatePost(authorId: string, input: Edit): Promise<OwnPost> {
+export async function updatePost(authorId: string, input: Edit): Promise<SavedPost> {
   if (isTextOnly(input)) {
     const saved = await updateTextOnly(authorId, input);
     if (saved) return saved;
@@ -319,7 +331,7 @@ export async function updatePost(authorId: string, input: Edit): Promise<OwnPost
     }),
   );
   if (result.changed) await dispatch(result.row, "save", { newVersion: true });
-  return toOwnPost(result.row);
+  return toSavedPost(result.row);
 }
 
 /** A post that was ever public keeps answering at its old slug (301 to the new one). */
@@ -601,7 +613,7 @@ export async function getRevision(authorId: string, id: string, version: number)
 }
 
 /** Brings back a revision's title and text as a new version (an ordinary edit, so it can be undone). */
-export async function restoreRevision(authorId: string, input: { id: string; revision: number; version: number }): Promise<OwnPost> {
+export async function restoreRevision(authorId: string, input: { id: string; revision: number; version: number }): Promise<SavedPost> {
   const revision = await getRevision(authorId, input.id, input.revision);
   return updatePost(authorId, { id: input.id, version: input.version, title: revision.title, markdown: revision.markdown });
 }
