@@ -8,49 +8,62 @@ import type { SessionTokenClaims } from "./session-check";
 // out everywhere") or a new display name at most SESSION_CACHE_MS later.
 
 export const SESSION_CACHE_MS = 5_000;
-const SESSION_CACHE_MAX = 10_000;
+const CACHE_MAX_ENTRIES = 10_000;
 
-type Cached = { session: Session | null; expires: number };
-const globalForSessions = globalThis as unknown as { inkwellSessionCache?: Map<string, Cached> };
-const cache = (globalForSessions.inkwellSessionCache ??= new Map());
+type Entry<V> = { value: V; expires: number };
 
-export function cachedSession(key: string, now = Date.now()): Cached | undefined {
-  const hit = cache.get(key);
-  return hit && hit.expires > now ? hit : undefined;
+/**
+ * Entries that expire, at most CACHE_MAX_ENTRIES: when full, the expired ones go, and if all are fresh
+ * (a flood of new cookies) it starts over. Kept on globalThis so dev-server reloads reuse it.
+ */
+function expiringStore<V>(globalKey: "inkwellSessionCache" | "inkwellSessionClaims") {
+  const holder = globalThis as unknown as Record<typeof globalKey, Map<string, Entry<V>> | undefined>;
+  const entries = (holder[globalKey] ??= new Map<string, Entry<V>>());
+  return {
+    entries,
+    get(key: string, now: number): V | undefined {
+      const hit = entries.get(key);
+      if (!hit) return undefined;
+      if (hit.expires > now) return hit.value;
+      entries.delete(key);
+      return undefined;
+    },
+    set(key: string, value: V, expires: number, now: number): void {
+      if (expires <= now) return;
+      if (entries.size >= CACHE_MAX_ENTRIES) {
+        for (const [k, v] of entries) if (v.expires <= now) entries.delete(k);
+        if (entries.size >= CACHE_MAX_ENTRIES) entries.clear();
+      }
+      entries.set(key, { value, expires });
+    },
+  };
+}
+
+const sessions = expiringStore<Session | null>("inkwellSessionCache");
+
+/** The session read for this cookie in the last SESSION_CACHE_MS (null: it signs nobody in), if any. */
+export function cachedSession(key: string, now = Date.now()): { session: Session | null } | undefined {
+  const session = sessions.get(key, now);
+  return session === undefined ? undefined : { session };
 }
 
 export function rememberSession(key: string, session: Session | null, now = Date.now()): void {
-  if (cache.size >= SESSION_CACHE_MAX) {
-    for (const [k, v] of cache) if (v.expires <= now) cache.delete(k);
-    if (cache.size >= SESSION_CACHE_MAX) cache.clear(); // all fresh: a flood of new sessions; start over
-  }
-  cache.set(key, { session, expires: now + SESSION_CACHE_MS });
+  sessions.set(key, session, now + SESSION_CACHE_MS, now);
 }
 
 /** Drops every cached session of a writer (after a profile, email or password change, or sign-out everywhere). */
 export function forgetSessionsOf(userId: string): void {
-  for (const [key, value] of cache) if (value.session?.user.id === userId) cache.delete(key);
+  for (const [key, entry] of sessions.entries) if (entry.value?.user.id === userId) sessions.entries.delete(key);
 }
 
 // What a session cookie decrypts to never changes, so it is kept until the token expires; whether the
 // token still stands is the short-lived check above. Keyed like the sessions (a hash of the cookie).
-type Claims = { claims: SessionTokenClaims; expires: number };
-const globalForClaims = globalThis as unknown as { inkwellSessionClaims?: Map<string, Claims> };
-const claimsCache = (globalForClaims.inkwellSessionClaims ??= new Map());
+const claims = expiringStore<SessionTokenClaims>("inkwellSessionClaims");
 
 export function cachedClaims(key: string, now = Date.now()): SessionTokenClaims | undefined {
-  const hit = claimsCache.get(key);
-  if (!hit) return undefined;
-  if (hit.expires > now) return hit.claims;
-  claimsCache.delete(key);
-  return undefined;
+  return claims.get(key, now);
 }
 
-export function rememberClaims(key: string, claims: SessionTokenClaims, expires: number, now = Date.now()): void {
-  if (expires <= now) return;
-  if (claimsCache.size >= SESSION_CACHE_MAX) {
-    for (const [k, v] of claimsCache) if (v.expires <= now) claimsCache.delete(k);
-    if (claimsCache.size >= SESSION_CACHE_MAX) claimsCache.clear();
-  }
-  claimsCache.set(key, { claims, expires });
+export function rememberClaims(key: string, tokenClaims: SessionTokenClaims, expires: number, now = Date.now()): void {
+  claims.set(key, tokenClaims, expires, now);
 }
