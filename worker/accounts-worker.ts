@@ -72,7 +72,7 @@ export function createAccountsWorker(options: AccountsWorkerOptions = {}): Accou
   const sweepEveryMs = options.sweepEveryMs ?? 3600_000;
   const scheduler = sweepEveryMs > 0 ? new Queue(ACCOUNTS_QUEUE, { connection, prefix }) : undefined;
   if (scheduler) {
-    scheduler.on("error", () => {});
+    scheduler.on("error", (err) => logger.warn({ err: err.message }, "sweep scheduler error"));
     void scheduler
       .upsertJobScheduler(SWEEP_UNVERIFIED_SCHEDULER_ID, { every: sweepEveryMs }, { name: SWEEP_UNVERIFIED_JOB, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } })
       .catch((err: unknown) => logger.warn({ err }, "could not schedule the sweep of unverified accounts"));
