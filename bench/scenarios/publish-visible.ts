@@ -10,11 +10,15 @@ import { waitUntil } from "../lib/processes";
 import { makeRow, type Row, type ScenarioResult } from "../lib/results";
 import { formatSummary, nowMs, sleep, summarize, type Summary } from "../lib/stats";
 
-// 4. Publish to visible: from calling publishPost (what the posts.publish mutation runs) on a processed
-// draft until the `ready`+`published` status event reaches a subscriber of postStatusEvents (the feed behind
-// the SSE subscription), through a real worker process (tsx worker/index.ts). Publishes are sent open-loop
-// at a fixed rate (1/s and 50/s), each on its own post. Baseline: a bare Redis PUBLISH → message round trip
-// on the same Redis at the same rate, with a payload of the same size, sent during the same seconds.
+// 4. Publish to visible: from calling publishPost (what the posts.publish mutation runs) until the
+// `ready`+`published` status event reaches a subscriber of postStatusEvents (the feed behind the SSE
+// subscription). Two cases, each open-loop at a fixed rate (1/s and 50/s), each publish on its own post:
+// - a processed draft (the writer stopped typing a while ago): published at once from the stored
+//   rendering, in the request;
+// - a just-edited draft (saved, untimed, right before the publish): the real worker process
+//   (tsx worker/index.ts) renders the new version and publishes it when done.
+// Baseline: a bare Redis PUBLISH → message round trip on the same Redis at the same rate, with a payload
+// of the same size, sent during the same seconds.
 
 const POSTS = 100; // at 50/s each post is published again every 2 s (unpublished in between, untimed)
 const POST_BYTES = 5_000;
@@ -86,7 +90,7 @@ async function redisRoundTrip(ctx: BenchContext, rate: number, durationMs: numbe
 }
 
 export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const { createPost, getOwnPost, publishPost, unpublishPost } = await import("@/server/posts/service");
+  const { createPost, getOwnPost, publishPost, unpublishPost, updatePost } = await import("@/server/posts/service");
   const { postStatusEvents } = await import("@/server/jobs/status-feed");
   const notes: string[] = [];
   const worker = await startWorkerProcess(ctx, "worker-publish");
@@ -128,7 +132,9 @@ export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioRes
     await sleep(200); // the feed's SUBSCRIBE is sent on first use
 
     const busy = new Set<string>();
-    const publishRun = async (rate: number, durationMs: number): Promise<RateRun> => {
+    const versions = new Map(posts.map((p) => [p.id, p.version]));
+    type Draft = "processed" | "edited";
+    const publishRun = async (draft: Draft, rate: number, durationMs: number): Promise<RateRun> => {
       received.length = 0;
       callMs.length = 0;
       processingMs.length = 0;
@@ -142,6 +148,10 @@ export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioRes
         busy.add(post.id);
         run.sent++;
         try {
+          if (draft === "edited") {
+            const saved = await updatePost(authorId, { id: post.id, version: versions.get(post.id)!, markdown: `${bodies[k % posts.length]!}\n\nEdit ${rate}-${k}.` });
+            versions.set(post.id, saved.version);
+          }
           const visible = new Promise<boolean>((resolve) => {
             const timer = setTimeout(() => {
               pending.delete(post.id);
@@ -159,14 +169,14 @@ export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioRes
           await publishPost(authorId, post.id);
           callMs.push(nowMs() - t0);
           if (!(await visible)) run.lost++;
-          await unpublishPost(authorId, post.id); // back to a processed draft for its next turn
+          await unpublishPost(authorId, post.id); // back to a processed draft for its next turn (ready, as seen)
         } finally {
           busy.delete(post.id);
         }
       });
       ctx.log(
-        `publish→visible at ${rate}/s, breakdown: publishPost call ${formatSummary(summarize(callMs))}; ` +
-          `to the worker's processing event ${formatSummary(summarize(processingMs))}`,
+        `publish→visible, ${draft} draft at ${rate}/s, breakdown: publishPost call ${formatSummary(summarize(callMs))}` +
+          (draft === "edited" ? `; to the worker's processing event ${formatSummary(summarize(processingMs))}` : ""),
       );
       return { ...run, latencies: [...received] };
     };
@@ -184,20 +194,19 @@ export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioRes
     }).length;
     const slowMs = phaseMs(ctx, 15);
     const fastMs = phaseMs(ctx, 10);
-    const [slow, baseSlow] = await Promise.all([publishRun(1, slowMs), redisRoundTrip(ctx, 1, slowMs, eventSize, 500)]);
-    const [fast, baseFast] = await Promise.all([publishRun(50, fastMs), redisRoundTrip(ctx, 50, fastMs, eventSize, 10)]);
-
     const rows: Row[] = [];
-    const report = (label: string, rate: number, run: RateRun, base: RateRun) => {
-      const s: Summary = summarize(run.latencies);
-      const b: Summary = summarize(base.latencies);
-      ctx.log(`publish→visible ${label}: ${formatSummary(s)} (sent ${run.sent}, lost ${run.lost}, skipped ${run.skipped}); Redis PUBLISH→message: ${formatSummary(b)}`);
-      if (run.lost > 0 || run.skipped > 0) notes.push(`Publish→visible at ${rate}/s: ${run.lost} of ${run.sent} publishes not seen within ${SAMPLE_TIMEOUT_MS} ms, ${run.skipped} skipped (post still busy).`);
-      rows.push(makeRow(`publish→visible p50 at ${rate}/s vs Redis PUBLISH→message (n=${s.n})`, s.p50, b.p50, "ms", "lower"));
-      rows.push(makeRow(`publish→visible p99 at ${rate}/s vs Redis PUBLISH→message (n=${s.n})`, s.p99, b.p99, "ms", "lower"));
-    };
-    report("1/s", 1, slow, baseSlow);
-    report("50/s", 50, fast, baseFast);
+    for (const draft of ["processed", "edited"] as const) {
+      for (const [rate, durationMs, pingDelayMs] of [[1, slowMs, 500], [50, fastMs, 10]] as const) {
+        const [run, base] = await Promise.all([publishRun(draft, rate, durationMs), redisRoundTrip(ctx, rate, durationMs, eventSize, pingDelayMs)]);
+        const s: Summary = summarize(run.latencies);
+        const b: Summary = summarize(base.latencies);
+        const label = `${draft} draft at ${rate}/s`;
+        ctx.log(`publish→visible, ${label}: ${formatSummary(s)} (sent ${run.sent}, lost ${run.lost}, skipped ${run.skipped}); Redis PUBLISH→message: ${formatSummary(b)}`);
+        if (run.lost > 0 || run.skipped > 0) notes.push(`Publish→visible, ${label}: ${run.lost} of ${run.sent} publishes not seen within ${SAMPLE_TIMEOUT_MS} ms, ${run.skipped} skipped (post still busy).`);
+        rows.push(makeRow(`publish→visible p50, ${label} vs Redis PUBLISH→message (n=${s.n})`, s.p50, b.p50, "ms", "lower"));
+        rows.push(makeRow(`publish→visible p99, ${label} vs Redis PUBLISH→message (n=${s.n})`, s.p99, b.p99, "ms", "lower"));
+      }
+    }
     return { rows, notes };
   } finally {
     abort.abort();

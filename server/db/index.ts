@@ -9,6 +9,8 @@ import * as usersSchema from "../users/schema";
 
 export const schema = { ...usersSchema, ...postsSchema };
 export type Database = PostgresJsDatabase<typeof schema>;
+/** The handle a `db.transaction` callback receives. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 function connect(url: string) {
   // postgres.js connects lazily: creating the client opens no socket (so `next build` needs no database).

@@ -1,10 +1,10 @@
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { RenderedPost } from "../render";
-import { db } from "../db";
+import { db, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
 
-// The worker's writes to the posts schema. They live in the posts module, which owns the table; each is
+// The worker's writes to the posts schema, and the publishing of what it rendered. They live in the posts module, which owns the table; each is
 // one statement or one transaction, and each checks the version so a late or duplicate job never
 // overwrites a newer edit.
 
@@ -51,6 +51,8 @@ export async function completeProcessing(postId: string, version: number, render
         excerpt,
         wordCount: rendered.wordCount,
         readingTimeMinutes: rendered.readingTimeMinutes,
+        text: rendered.text,
+        toc: sql`${JSON.stringify(rendered.toc)}::jsonb`,
         publishedVersion: ifPublished(version, posts.publishedVersion),
         publishedTitle: ifPublished(posts.title, posts.publishedTitle),
         publishedHtml: ifPublished(rendered.html, posts.publishedHtml),
@@ -63,15 +65,50 @@ export async function completeProcessing(postId: string, version: number, render
       })
       .where(and(eq(posts.id, postId), eq(posts.version, version)))
       .returning();
-    if (row?.visibility === "published") {
-      // Each published version is kept as a revision; a re-run of the same version adds nothing.
-      await tx
-        .insert(revisions)
-        .values({ postId, version, title: row.title, markdown: row.markdown, html: rendered.html })
-        .onConflictDoNothing();
-    }
+    if (row?.visibility === "published") await keepRevision(tx, row, rendered.html);
     return row ?? null;
   });
+}
+
+/** Each published version is kept as a revision; publishing the same version again adds nothing. */
+async function keepRevision(tx: Transaction, row: Pick<PostRow, "id" | "version" | "title" | "markdown">, html: string): Promise<void> {
+  await tx
+    .insert(revisions)
+    .values({ postId: row.id, version: row.version, title: row.title, markdown: row.markdown, html })
+    .onConflictDoNothing();
+}
+
+/** Whether the row's current version is rendered and stored with everything publishing it needs. */
+export function isRenderedCurrentVersion(row: PostRow): boolean {
+  return row.status === "ready" && row.processedVersion === row.version && row.html !== null && row.text !== null;
+}
+
+/**
+ * Publishes the current version from its stored rendering, in the caller's transaction, with the row
+ * locked and `isRenderedCurrentVersion` true: the same published columns `completeProcessing` writes,
+ * copied inside PostgreSQL (the html never travels to the server and back). Keeps the revision.
+ */
+export async function publishRenderedVersion(tx: Transaction, current: PostRow): Promise<PostRow> {
+  const [row] = await tx
+    .update(posts)
+    .set({
+      visibility: "published",
+      scheduledAt: null,
+      publishedVersion: current.version,
+      publishedTitle: sql`${posts.title}`,
+      publishedHtml: sql`${posts.html}`,
+      publishedExcerpt: sql`${posts.excerpt}`,
+      publishedText: sql`${posts.text}`,
+      publishedToc: sql`${posts.toc}`,
+      publishedWordCount: sql`${posts.wordCount}`,
+      publishedReadingTimeMinutes: sql`${posts.readingTimeMinutes}`,
+      publishedAt: sql`coalesce(${posts.publishedAt}, now())`,
+    })
+    .where(and(eq(posts.id, current.id), eq(posts.version, current.version), eq(posts.processedVersion, current.version)))
+    .returning();
+  if (!row?.html) throw new Error(`post ${current.id} changed while locked for publishing`);
+  await keepRevision(tx, row, row.html);
+  return row;
 }
 
 /**

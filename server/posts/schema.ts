@@ -44,6 +44,11 @@ export const posts = postsSchema.table(
     excerpt: text("excerpt"),
     wordCount: integer("word_count").notNull().default(0),
     readingTimeMinutes: integer("reading_time_minutes").notNull().default(0),
+    // Kept with the rendering so publishing a processed version is a copy, not a second render.
+    /** Plain text of `processedVersion`; becomes `publishedText` when that version is published. */
+    text: text("text"),
+    /** Table of contents of `processedVersion`; becomes `publishedToc`. */
+    toc: jsonb("toc").$type<TocEntry[]>(),
 
     // What readers see: the last processed version while the post was published. A newer edit being
     // processed does not touch these, so readers keep the old version until the new one is ready.

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, arrayContains, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, ne, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
-import { db, readDb, type Database } from "../db";
+import { db, readDb, type Transaction as Tx } from "../db";
 import type { ProcessPostReason } from "../jobs/contract";
 import { enqueueProcessPost, enqueuePublishPost } from "../jobs/producer";
 import { env } from "../env.js";
@@ -10,6 +10,7 @@ import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
 import type { TocEntry } from "../render";
 import { processPost } from "./process-post";
+import { isRenderedCurrentVersion, publishRenderedVersion } from "./processing";
 import { announcePost } from "./status-events";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
@@ -153,8 +154,6 @@ async function dispatch(
     announcePost(row),
   ]);
 }
-
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 async function freeSlug(tx: Tx, authorId: string, title: string, exceptPostId?: string): Promise<string> {
   const base = slugForTitle(title);
@@ -410,13 +409,16 @@ export async function listOwnPosts(
 }
 
 /**
- * Publishes the locked row's current version. Readers see it once the worker has processed it; until
- * then they keep the previously published version, if any. A version still queued or processing needs
- * no new job (the worker publishes it when it finishes, under the row lock); a finished or failed one
- * is queued again so the worker renders and publishes it.
+ * Publishes the locked row's current version. A version the worker has already rendered is published at
+ * once from that rendering: rendering it again would give the same html and only keep readers waiting.
+ * Otherwise readers see it once the worker has processed it, and until then keep the previously
+ * published version, if any: a version still queued or processing needs no new job (the worker
+ * publishes it when it finishes, under the row lock); a failed one (or a ready one rendered before its
+ * text was kept, migration 0005) is queued again so the worker renders and publishes it.
  */
 async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; needsJob: boolean }> {
   if (current.visibility === "published" && current.publishedVersion === current.version) return { row: current, needsJob: false };
+  if (isRenderedCurrentVersion(current)) return { row: await publishRenderedVersion(tx, current), needsJob: false };
   const needsJob = current.status === "ready" || current.status === "failed";
   const [updated] = await tx
     .update(posts)

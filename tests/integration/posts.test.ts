@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/server/env.js";
 import { POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
 import { enqueueProcessPost } from "@/server/jobs/producer";
+import { db } from "@/server/db";
+import { processPost } from "@/server/posts/process-post";
+import { posts } from "@/server/posts/schema";
+import { eq } from "drizzle-orm";
 import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
 import { anonymous, closeConnections, errorCode, newWriter } from "./helpers";
 
@@ -186,6 +190,36 @@ describe("posts.publish and posts.bySlug", () => {
     const post = await api.posts.create(draft);
     const published = await api.posts.publish({ id: post.id });
     expect(published).toMatchObject({ visibility: "published", status: "queued", version: 1 });
+  });
+
+  it("publishes a version the worker has rendered at once, from that rendering, without another job", async () => {
+    const { api, profile } = await newWriter();
+    const post = await api.posts.create({ title: "Rendered once", markdown: "## Harbour lights\n\nBoats at *rest* in the marina." });
+    expect(await processPost({ postId: post.id, version: post.version })).toBe("processed");
+
+    const published = await api.posts.publish({ id: post.id });
+    expect(published).toMatchObject({ visibility: "published", status: "ready", version: 1, publishedVersion: 1 });
+    expect(published.publishedAt).toBeInstanceOf(Date);
+    expect(await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish"))).toBeUndefined();
+
+    const read = await anonymous().posts.bySlug({ username: profile.username, slug: post.slug });
+    expect(read.html).toContain("<em>rest</em>");
+    expect(read.toc).toEqual([{ depth: 2, id: "user-content-harbour-lights", text: "Harbour lights" }]);
+    expect(read.wordCount).toBe(published.wordCount);
+    // The stored plain text feeds the search index, and the version is kept as a revision.
+    expect((await anonymous().posts.search({ q: "marina" })).items.map((hit) => hit.id)).toContain(post.id);
+    expect((await api.posts.revisions({ id: post.id })).map((r) => r.version)).toEqual([1]);
+  });
+
+  it("queues a rendered version again when its plain text was not kept (rendered before migration 0005)", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create(draft);
+    await processPost({ postId: post.id, version: post.version });
+    await db.update(posts).set({ text: null, toc: null }).where(eq(posts.id, post.id));
+
+    const published = await api.posts.publish({ id: post.id });
+    expect(published).toMatchObject({ visibility: "published", status: "queued", publishedVersion: null });
+    expect((await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish")))?.data).toEqual({ postId: post.id, version: 1 });
   });
 
   it("answers NOT_FOUND for unknown writers and slugs", async () => {
