@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, arrayContains, asc, desc, eq, getTableColumns, gt, ilike, isNotNull, like, lt, ne, or, sql } from "drizzle-orm";
+import { and, arrayContains, asc, desc, eq, gt, ilike, isNotNull, like, lt, ne, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { postCreateSchema, postListSchema, postUpdateSchema } from "@/lib/validations/post";
 import { db, readDb, type Transaction as Tx } from "../db";
@@ -107,7 +107,32 @@ function toOwnPost(row: OwnPost): OwnPost {
   };
 }
 
-function toPublicPost(row: PostRow, author: PublicProfile): PublicPost | null {
+/**
+ * What a reader's view of a post is made of: the published columns and the post's metadata. Public
+ * reads select only these, so the draft's Markdown, html and text (each as large as the post) and the
+ * search vector never leave the database for a page view, a list or a search.
+ */
+const publicPostColumns = {
+  id: posts.id,
+  authorId: posts.authorId,
+  visibility: posts.visibility,
+  title: posts.title,
+  slug: posts.slug,
+  tags: posts.tags,
+  coverImageUrl: posts.coverImageUrl,
+  canonicalUrl: posts.canonicalUrl,
+  updatedAt: posts.updatedAt,
+  publishedTitle: posts.publishedTitle,
+  publishedHtml: posts.publishedHtml,
+  publishedExcerpt: posts.publishedExcerpt,
+  publishedWordCount: posts.publishedWordCount,
+  publishedReadingTimeMinutes: posts.publishedReadingTimeMinutes,
+  publishedToc: posts.publishedToc,
+  publishedAt: posts.publishedAt,
+};
+type PublicPostRow = Pick<PostRow, keyof typeof publicPostColumns>;
+
+function toPublicPost(row: PublicPostRow, author: PublicProfile): PublicPost | null {
   if (row.visibility !== "published" || row.publishedHtml === null || row.publishedAt === null) return null;
   return {
     id: row.id,
@@ -563,12 +588,12 @@ export async function getPublishedPost(username: string, slug: string): Promise<
   const author = await getPublicProfileByUsername(username);
   if (!author) throw notFound();
   let [row] = await readDb
-    .select()
+    .select(publicPostColumns)
     .from(posts)
     .where(and(eq(posts.authorId, author.id), eq(posts.slug, slug), isPublic));
   if (!row) {
     [row] = await readDb
-      .select(getTableColumns(posts))
+      .select(publicPostColumns)
       .from(slugRedirects)
       .innerJoin(posts, eq(posts.id, slugRedirects.postId))
       .where(and(eq(slugRedirects.authorId, author.id), eq(slugRedirects.slug, slug), isPublic));
@@ -629,7 +654,7 @@ function encodePublishedCursor(post: Pick<PublicPost, "publishedAt" | "id">): st
   return Buffer.from(`${post.publishedAt.toISOString()}|${post.id}`).toString("base64url");
 }
 
-async function withAuthors(rows: PostRow[]): Promise<PublicPost[]> {
+async function withAuthors(rows: PublicPostRow[]): Promise<PublicPost[]> {
   const authors = await getPublicProfilesByIds(rows.map((r) => r.authorId));
   return rows.flatMap((row) => {
     const author = authors.get(row.authorId);
@@ -647,7 +672,7 @@ export async function pagePublishedPosts(options: {
 }): Promise<{ items: PublicPost[]; nextCursor: string | null }> {
   const after = options.cursor ? decodeCursor(options.cursor) : null; // same shape: time|id
   const rows = await readDb
-    .select()
+    .select(publicPostColumns)
     .from(posts)
     .where(
       and(
@@ -683,7 +708,7 @@ export async function searchPublishedPosts(query: string, options: { limit: numb
   const tsquery = sql`websearch_to_tsquery('english', ${query})`;
   const rows = await readDb
     .select({
-      row: posts,
+      row: publicPostColumns,
       snippet: sql<string>`ts_headline('english', coalesce(${posts.publishedText}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
     })
     .from(posts)
