@@ -159,7 +159,7 @@ async function main(): Promise<number> {
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const failed = [...byScenario.values()].some((r) => r.notes.some((n) => n.startsWith("Scenario ") && n.includes(" failed: ")));
-  if (failed) log(`child process logs kept in ${ctx.logDir}`);
+  if (failed || process.env.BENCH_KEEP_LOGS) log(`child process logs kept in ${ctx.logDir}`);
   else rmSync(ctx.logDir, { recursive: true, force: true });
   return failed ? 1 : 0;
 }

@@ -60,7 +60,8 @@ async function processJob(job: Job<PostsJobData>): Promise<string> {
     const outcome = await processPost(parsed.data);
     const seconds = stopTimer({ outcome });
     jobOutcomes.inc({ outcome });
-    log.info({ outcome, ms: Math.round(seconds * 1000) }, "process-post done");
+    // waitedMs: from enqueue to this attempt's start (queue latency; includes backoff on retries).
+    log.info({ outcome, ms: Math.round(seconds * 1000), waitedMs: job.processedOn ? job.processedOn - job.timestamp : null }, "process-post done");
     return outcome;
   } catch (err) {
     stopTimer({ outcome: "failed" });

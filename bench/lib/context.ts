@@ -35,7 +35,7 @@ export function appEnv(ctx: BenchContext, extra: Record<string, string> = {}): N
     REDIS_URL: ctx.redisUrl,
     QUEUE_PREFIX: ctx.queuePrefix,
     AUTH_SECRET: ctx.authSecret,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     NEXT_TELEMETRY_DISABLED: "1",
     BENCH_INLINE_PROCESSING: "0",
     // Sign-up links go to files (the bench's writers follow them); never to a real mail server.

@@ -28,6 +28,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Latencies of successful requests, ms. */
   latenciesMs: number[];
+  /** When each of those requests was sent, ms after the phase began (same order as latenciesMs). */
+  sentAtMs: number[];
   ok: number;
   failed: number;
   /** Connection errors and timeouts. */
@@ -60,7 +62,7 @@ function send(agent: http.Agent, base: URL, req: LoadRequest, timeoutMs: number)
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const base = new URL(options.baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const result: LoadResult = { latenciesMs: [], ok: 0, failed: 0, errors: 0, statuses: {}, elapsedMs: 0, perSecond: 0 };
+  const result: LoadResult = { latenciesMs: [], sentAtMs: [], ok: 0, failed: 0, errors: 0, statuses: {}, elapsedMs: 0, perSecond: 0 };
   let sent = 0;
   const start = nowMs();
   const deadline = start + options.durationMs;
@@ -80,6 +82,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (good) {
           result.ok++;
           result.latenciesMs.push(ms);
+          result.sentAtMs.push(t0 - start);
         } else result.failed++;
       } catch {
         result.errors++;

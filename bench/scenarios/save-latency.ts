@@ -102,7 +102,16 @@ export async function runSaves(
     `save ${label} c=${concurrency}: ${formatSummary(latency)}, ${round(load.perSecond)} saves/s ` +
       `(ok ${load.ok}, failed ${load.failed}, errors ${load.errors}, 409s ${conflicts}, statuses ${JSON.stringify(load.statuses)})`,
   );
+  ctx.log(`save ${label} c=${concurrency}: ${describeTail(load)}`);
   return { concurrency, latency, perSecond: load.perSecond, load, conflicts };
+}
+
+/** When the slowest 2% of a phase's requests were sent: bunched at its start, or spread over it. */
+function describeTail(load: LoadResult): string {
+  const order = load.latenciesMs.map((ms, i) => ({ ms, at: load.sentAtMs[i] ?? 0 })).sort((a, b) => b.ms - a.ms);
+  const tail = order.slice(0, Math.max(1, Math.ceil(order.length * 0.02)));
+  const seconds = tail.map((r) => (r.at / 1000).toFixed(1)).sort((a, b) => Number(a) - Number(b));
+  return `slowest ${tail.length} (≥ ${round(tail.at(-1)?.ms ?? 0)} ms) sent at s ${seconds.join(", ")} of ${(load.elapsedMs / 1000).toFixed(1)}`;
 }
 
 /** One run out of several slices of the same kind: all latencies, total saves over total time. */
@@ -114,6 +123,7 @@ export function mergeSaveRuns(runs: readonly SaveRun[]): SaveRun {
   for (const r of runs) for (const [k, v] of Object.entries(r.load.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
   const load: LoadResult = {
     latenciesMs: latencies,
+    sentAtMs: runs.flatMap((r) => r.load.sentAtMs), // offsets within each slice
     ok,
     failed: runs.reduce((n, r) => n + r.load.failed, 0),
     errors: runs.reduce((n, r) => n + r.load.errors, 0),
