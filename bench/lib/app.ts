@@ -19,10 +19,12 @@ export async function startWeb(ctx: BenchContext, port: number, options: { inlin
   // Chrome DevTools or speedscope) — how the save path's costs below were found.
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=${options.inline ? "web-inline" : "web"}-${port}.cpuprofile`] : [];
+  // BENCH_WEB_NODE_ARGS: more Node flags for the web servers, such as --trace-gc (which NODE_OPTIONS refuses).
+  const extraNodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = startChild(
     options.inline ? "web-inline" : "web",
     process.execPath,
-    [...profileArgs, path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    [...profileArgs, ...extraNodeArgs, path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ctx.appDir,
       logDir: ctx.logDir,
