@@ -102,7 +102,10 @@ export async function publishRenderedVersion(tx: Transaction, current: PostRow):
       publishedToc: sql`${posts.toc}`,
       publishedWordCount: sql`${posts.wordCount}`,
       publishedReadingTimeMinutes: sql`${posts.readingTimeMinutes}`,
-      publishedAt: sql`coalesce(${posts.publishedAt}, now())`,
+      // JavaScript's clock, as in completeProcessing: millisecond precision, like every Date the app
+      // reads back. now() has microseconds, and a post whose publishedAt is a few microseconds past the
+      // Date it is read as would find itself as its own "next" post (getPublishedPost compares them).
+      publishedAt: sql`coalesce(${posts.publishedAt}, ${new Date().toISOString()}::timestamptz)`,
     })
     .where(and(eq(posts.id, current.id), eq(posts.version, current.version), eq(posts.processedVersion, current.version)))
     .returning();

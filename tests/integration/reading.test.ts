@@ -41,6 +41,26 @@ describe("posts.search", () => {
   });
 });
 
+describe("posts.bySlug", () => {
+  it("links a post to the writer's previous and next posts, also when published from a stored rendering", async () => {
+    const writer = await newWriter();
+    // Rendered before the publish, so posts.publish copies the rendering in its own transaction.
+    const processed = async (title: string) => {
+      const post = await writer.api.posts.create({ title, markdown: `${title}, in a few words.` });
+      await eventually(() => writer.api.posts.byId({ id: post.id }), (p) => p.status === "ready");
+      expect(await writer.api.posts.publish({ id: post.id })).toMatchObject({ status: "ready", publishedVersion: 1 });
+      return post;
+    };
+    const first = await processed("First light");
+    const second = await processed("Second light");
+    const third = await publish(writer, "Third light", "Published while the worker renders it.");
+    const page = (slug: string) => anonymous().posts.bySlug({ username: writer.profile.username, slug });
+    expect(await page(first.slug)).toMatchObject({ previous: null, next: { slug: second.slug } });
+    expect(await page(second.slug)).toMatchObject({ previous: { slug: first.slug }, next: { slug: third.slug } });
+    expect(await page(third.slug)).toMatchObject({ previous: { slug: second.slug }, next: null });
+  });
+});
+
 describe("posts.published and posts.tags", () => {
   it("pages through one tag's posts and counts tags in use", async () => {
     const writer = await newWriter();
