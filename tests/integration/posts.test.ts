@@ -6,7 +6,7 @@ import { enqueueProcessPost } from "@/server/jobs/producer";
 import { db } from "@/server/db";
 import { processPost } from "@/server/posts/process-post";
 import { posts } from "@/server/posts/schema";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
 import { anonymous, closeConnections, errorCode, newWriter } from "./helpers";
 
@@ -34,6 +34,16 @@ describe("posts.create", () => {
     const job = await queue.getJob(processPostJobId({ postId: post.id, version: 1 }));
     expect(job?.name).toBe("process-post");
     expect(job?.data).toEqual({ postId: post.id, version: 1 });
+  });
+
+  it("stores its times in milliseconds, the precision of the dashboard's cursor", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create(draft);
+    const [stored] = await db
+      .select({ subMillisecond: sql<number>`(extract(microseconds from ${posts.updatedAt})::bigint % 1000)::int` })
+      .from(posts)
+      .where(eq(posts.id, post.id));
+    expect(stored?.subMillisecond).toBe(0);
   });
 
   it("gives a second post with the same title the next free slug", async () => {
