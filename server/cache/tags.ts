@@ -20,6 +20,8 @@ export interface PostChange {
   authorId: string;
   status: "queued" | "processing" | "ready" | "failed";
   visibility: "draft" | "scheduled" | "published";
+  /** Readers could see the post until this change (it was unpublished or deleted). */
+  unpublished?: boolean;
 }
 
 /**
@@ -27,12 +29,15 @@ export interface PostChange {
  * - `none`: nothing public changed (a version starting to render changes no stored field).
  * - `published`: a published post changed (a version finished and went public, or a save changed its
  *   live fields: slug, tags, cover, canonical URL): the lists and the writer's pages change.
- * - `hidden`: a post that is not (or no longer) published. If it was public (unpublished just now) the
- *   pages that showed it must drop it; if it never was, nothing changes. Events do not say which, so
- *   readers check cached pages for the post's id (see server/cache/invalidation.ts) and the writer's pages
- *   are refreshed; the lists are not invalidated for every draft save.
+ * - `hidden`: a post readers could see until now (unpublished or deleted): the pages that showed it must
+ *   drop it. Readers check cached pages for the post's id (see server/cache/invalidation.ts) and the
+ *   writer's pages are refreshed.
+ * Any other change to a post that is not published (a draft saved or rendered, a schedule set) changes
+ * nothing readers see: `none`. Before events said so, every draft autosave had each web process drop
+ * the writer's cached pages through a loopback request.
  */
 export function classifyChange(event: PostChange): "none" | "published" | "hidden" {
   if (event.status === "processing") return "none";
-  return event.visibility === "published" ? "published" : "hidden";
+  if (event.visibility === "published") return "published";
+  return event.unpublished ? "hidden" : "none";
 }

@@ -63,6 +63,8 @@ export const postStatusEventSchema = z.object({
   status: z.enum(postStatuses),
   visibility: z.enum(postVisibilities),
   error: z.string().nullable(),
+  /** Readers could see the post until this change (it was unpublished or deleted). */
+  unpublished: z.boolean().optional(),
   at: z.string(),
 });
 export type PostStatusEvent = z.infer<typeof postStatusEventSchema>;

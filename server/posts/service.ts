@@ -373,12 +373,13 @@ async function rememberOldSlug(tx: Tx, current: PostRow, newSlug: string): Promi
 }
 
 export async function deletePost(authorId: string, id: string): Promise<{ id: string }> {
-  const deleted = await db
+  const [deleted] = await db
     .delete(posts)
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
-    .returning({ id: posts.id });
-  if (deleted.length === 0) throw notFound();
-  // A pending job for this post finds no row and ends without retrying.
+    .returning({ id: posts.id, authorId: posts.authorId, version: posts.version, status: posts.status, visibility: posts.visibility, error: posts.error });
+  if (!deleted) throw notFound();
+  // Readers' cached pages must drop a post that was public. A pending job finds no row and ends.
+  if (deleted.visibility === "published") await announcePost({ ...deleted, visibility: "draft" }, { unpublished: true });
   return { id };
 }
 
@@ -553,7 +554,7 @@ export async function unpublishPost(authorId: string, id: string): Promise<OwnPo
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
     .returning();
   if (!row) throw notFound();
-  await announcePost(row);
+  await announcePost(row, { unpublished: true });
   return toOwnPost(row);
 }
 

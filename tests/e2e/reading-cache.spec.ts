@@ -65,8 +65,9 @@ test("readers see a publish, an update and an unpublish at once on every cached 
     await expect(async () => expect(await (await reader.request.get(`${authorPath}/feed.xml`)).text()).toContain(updated)).toPass({ timeout: 15_000 });
   });
 
+  let second: Awaited<ReturnType<typeof publishPost>> | undefined;
   await test.step("the writer publishes another post: it appears on the cached home and author pages", async () => {
-    const second = await publishPost(writerPage, writer, { title: `Evening tide ${run}`, markdown: "Dusk.", tags: [tag] });
+    second = await publishPost(writerPage, writer, { title: `Evening tide ${run}`, markdown: "Dusk.", tags: [tag] });
     for (const path of ["/", authorPath, tagPath]) {
       await eventually(reader, path, async () => {
         await expect(reader.getByRole("link", { name: `Evening tide ${run}` })).toBeVisible();
@@ -74,7 +75,7 @@ test("readers see a publish, an update and an unpublish at once on every cached 
     }
     // The older post's page now links to the newer one.
     await eventually(reader, post.path, async () => {
-      await expect(reader.getByRole("link", { name: /Evening tide/ })).toHaveAttribute("href", second.path);
+      await expect(reader.getByRole("link", { name: /Evening tide/ })).toHaveAttribute("href", second!.path);
     });
   });
 
@@ -91,6 +92,19 @@ test("readers see a publish, an update and an unpublish at once on every cached 
       });
     }
     await expect(async () => expect(await (await reader.request.get("/sitemap.xml")).text()).not.toContain(post.path)).toPass({ timeout: 15_000 });
+  });
+
+  await test.step("the writer deletes the other post: it is gone everywhere too", async () => {
+    const deleted = second!;
+    await callTrpc(writerPage, "posts.delete", { id: deleted.id }, "mutation");
+    await eventually(reader, deleted.path, async () => {
+      await expect(reader.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+    });
+    for (const path of ["/", authorPath]) {
+      await eventually(reader, path, async () => {
+        await expect(reader.getByRole("link", { name: `Evening tide ${run}` })).toHaveCount(0);
+      });
+    }
   });
 
   await test.step("and it comes back when it is published again", async () => {

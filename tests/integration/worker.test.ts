@@ -65,6 +65,33 @@ describe("the worker processing process-post", () => {
     expect(seen).toEqual(["queued", "processing", "ready"]);
   });
 
+  it("says when readers lose a post: on unpublishing and on deleting a published post, not a draft", async () => {
+    const { api, session } = await newWriter();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const listening = (async () => {
+      for await (const event of postStatusEvents(session.user.id, controller.signal)) {
+        if (event.status !== "processing") seen.push(`${event.visibility}${event.unpublished ? " unpublished" : ""}`);
+        if (seen.length === 8) controller.abort();
+      }
+    })().catch((err: unknown) => {
+      if ((err as Error).name !== "AbortError") throw err;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const post = await api.posts.create({ title: "Short-lived", markdown: "Here today." });
+    await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "ready");
+    await api.posts.publish({ id: post.id });
+    await api.posts.unpublish({ id: post.id });
+    await api.posts.publish({ id: post.id });
+    const draft = await api.posts.create({ title: "Never public", markdown: "Gone quietly." });
+    await eventually(() => api.posts.byId({ id: draft.id }), (p) => p.status === "ready");
+    await api.posts.delete({ id: draft.id }); // no event: readers never saw it
+    await api.posts.delete({ id: post.id });
+    await listening;
+    // Saved and rendered (twice), published, unpublished, published, and the published one deleted.
+    expect(seen).toEqual(["draft", "draft", "published", "draft unpublished", "published", "draft", "draft", "draft unpublished"]);
+  });
+
   it("publishes the processed version and keeps readers on it while a newer edit is processed", async () => {
     const { api, profile } = await newWriter();
     const post = await api.posts.create({ title: "Versions", markdown: "First text." });
