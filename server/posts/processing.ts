@@ -4,9 +4,9 @@ import type { RenderedPost } from "../render";
 import { db, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
 
-// The worker's writes to the posts schema, and the publishing of what it rendered. They live in the posts module, which owns the table; each is
-// one statement or one transaction, and each checks the version so a late or duplicate job never
-// overwrites a newer edit.
+// The worker's writes to the posts schema, and the publishing of what it rendered. They live in the
+// posts module, which owns the table; each is one statement or runs in one transaction, and each checks
+// the version so a late or duplicate job never overwrites a newer edit.
 
 export type ProcessingTarget = Pick<PostRow, "id" | "authorId" | "version" | "markdown" | "visibility">;
 
