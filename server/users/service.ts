@@ -98,14 +98,22 @@ export async function authenticate(email: string, password: string): Promise<Aut
   return ok && row.emailVerifiedAt ? { ...toOwn(row), sessionVersion: row.sessionVersion } : null;
 }
 
+/**
+ * getSessionState's query, prepared: every signed-in request runs it (every few seconds per session), so
+ * PostgreSQL parses and plans it once per connection and it runs in one round trip (Drizzle sends other
+ * queries unnamed, which postgres.js precedes with a round trip to describe the parameters).
+ */
+const sessionStateStatement = db
+  .select({ sessionVersion: users.sessionVersion, email: users.email, username: users.username, displayName: users.displayName })
+  .from(users)
+  .where(eq(users.id, sql.placeholder("userId")))
+  .prepare("users_session_state");
+
 /** What a session is checked against on every request: is it still valid, and the current names. */
 export async function getSessionState(
   userId: string,
 ): Promise<{ sessionVersion: number; email: string; username: string; displayName: string } | null> {
-  const [row] = await db
-    .select({ sessionVersion: users.sessionVersion, email: users.email, username: users.username, displayName: users.displayName })
-    .from(users)
-    .where(eq(users.id, userId));
+  const [row] = await sessionStateStatement.execute({ userId });
   return row ?? null;
 }
 
