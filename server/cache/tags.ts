@@ -33,8 +33,7 @@ export interface PostChange {
  *   drop it. Readers check cached pages for the post's id (see server/cache/invalidation.ts) and the
  *   writer's pages are refreshed.
  * Any other change to a post that is not published (a draft saved or rendered, a schedule set) changes
- * nothing readers see: `none`. Before events said so, every draft autosave had each web process drop
- * the writer's cached pages through a loopback request.
+ * nothing readers see: `none` (so draft autosaves cost the reading cache nothing).
  */
 export function classifyChange(event: PostChange): "none" | "published" | "hidden" {
   if (event.status === "processing") return "none";

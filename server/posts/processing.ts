@@ -29,6 +29,9 @@ export async function beginProcessing(postId: string, version: number): Promise<
   return row ?? null;
 }
 
+/** When the post was first published: kept through republishing, so it is now only the first time. */
+const firstPublishedAt = sql`coalesce(${posts.publishedAt}, now())`;
+
 /** What the status announcement needs of a post (see status-events.ts). */
 export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
 
@@ -45,6 +48,7 @@ export async function completeProcessing(postId: string, version: number, render
   const isPublished = sql`${posts.visibility} = 'published'`;
   const ifPublished = (value: SQL | PgColumn | string | number, column: PgColumn) => sql`case when ${isPublished} then ${value} else ${column} end`;
   const excerpt = sql`coalesce(${posts.excerptOverride}, ${rendered.excerpt})`;
+  const toc = sql`${JSON.stringify(rendered.toc)}::jsonb`;
   const update = db
     .update(posts)
     .set({
@@ -56,16 +60,16 @@ export async function completeProcessing(postId: string, version: number, render
       wordCount: rendered.wordCount,
       readingTimeMinutes: rendered.readingTimeMinutes,
       text: rendered.text,
-      toc: sql`${JSON.stringify(rendered.toc)}::jsonb`,
+      toc,
       publishedVersion: ifPublished(version, posts.publishedVersion),
       publishedTitle: ifPublished(posts.title, posts.publishedTitle),
       publishedHtml: ifPublished(rendered.html, posts.publishedHtml),
       publishedExcerpt: ifPublished(excerpt, posts.publishedExcerpt),
       publishedText: ifPublished(rendered.text, posts.publishedText),
-      publishedToc: ifPublished(sql`${JSON.stringify(rendered.toc)}::jsonb`, posts.publishedToc),
+      publishedToc: ifPublished(toc, posts.publishedToc),
       publishedWordCount: ifPublished(rendered.wordCount, posts.publishedWordCount),
       publishedReadingTimeMinutes: ifPublished(rendered.readingTimeMinutes, posts.publishedReadingTimeMinutes),
-      publishedAt: ifPublished(sql`coalesce(${posts.publishedAt}, ${new Date().toISOString()}::timestamptz)`, posts.publishedAt),
+      publishedAt: ifPublished(firstPublishedAt, posts.publishedAt),
     })
     .where(and(eq(posts.id, postId), eq(posts.version, version)))
     .returning({
@@ -124,10 +128,7 @@ export async function publishRenderedVersion(tx: Transaction, current: PostRow):
       publishedToc: sql`${posts.toc}`,
       publishedWordCount: sql`${posts.wordCount}`,
       publishedReadingTimeMinutes: sql`${posts.readingTimeMinutes}`,
-      // JavaScript's clock, as in completeProcessing: millisecond precision, like every Date the app
-      // reads back. now() has microseconds, and a post whose publishedAt is a few microseconds past the
-      // Date it is read as would find itself as its own "next" post (getPublishedPost compares them).
-      publishedAt: sql`coalesce(${posts.publishedAt}, ${new Date().toISOString()}::timestamptz)`,
+      publishedAt: firstPublishedAt,
     })
     .where(and(eq(posts.id, current.id), eq(posts.version, current.version), eq(posts.processedVersion, current.version)))
     .returning();

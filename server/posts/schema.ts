@@ -5,6 +5,10 @@ import type { TocEntry } from "../render";
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /** The Post Service owns the `posts` Postgres schema. */
+
+// The posts table keeps its times to the millisecond, as JavaScript's Date does: keyset cursors and the
+// previous/next links compare times the app read back as Dates, so a stored microsecond part (from
+// now() or a default) would make a post skip a page or find itself as its own neighbour.
 export const postsSchema = pgSchema("posts");
 
 /** Who may read the post. Kept apart from processing: a published post can have a newer edit in flight. */
@@ -29,14 +33,14 @@ export const posts = postsSchema.table(
     /** The writer's own excerpt; when null the worker's computed one is shown. */
     excerptOverride: text("excerpt_override"),
     /** When a `scheduled` post is to be published. */
-    scheduledAt: timestamp("scheduled_at", { withTimezone: true }),
+    scheduledAt: timestamp("scheduled_at", { withTimezone: true, precision: 3 }),
     // Incremented by every edit; jobs carry the version they were enqueued for.
     version: integer("version").notNull().default(1),
     visibility: postVisibility("visibility").notNull().default("draft"),
     status: postStatus("status").notNull().default("queued"),
     error: text("error"),
     // When the status last became `queued`: the worker's sweep re-enqueues versions left waiting too long.
-    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+    queuedAt: timestamp("queued_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 
     // The worker's output for `processedVersion` (the newest version it finished).
     processedVersion: integer("processed_version"),
@@ -66,10 +70,10 @@ export const posts = postsSchema.table(
       (): ReturnType<typeof sql> =>
         sql`setweight(to_tsvector('english', coalesce(published_title, '')), 'A') || setweight(to_tsvector('english', coalesce(published_text, '')), 'B')`,
     ),
-    publishedAt: timestamp("published_at", { withTimezone: true }),
+    publishedAt: timestamp("published_at", { withTimezone: true, precision: 3 }),
 
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("posts_author_slug_key").on(t.authorId, t.slug),

@@ -215,12 +215,9 @@ export async function createPost(authorId: string, input: z.output<typeof postCr
   const row = await withSlugRetry(() =>
     db.transaction(async (tx) => {
       const slug = await freeSlug(tx, authorId, input.title);
-      // JavaScript's clock, as every edit sets updatedAt: the dashboard's cursor carries it as a Date
-      // (milliseconds), and a database default (microseconds) could make the next page skip a post.
-      const now = new Date();
       const [inserted] = await tx
         .insert(posts)
-        .values({ authorId, title: input.title, slug, markdown: input.markdown, status: "queued", createdAt: now, updatedAt: now, queuedAt: now })
+        .values({ authorId, title: input.title, slug, markdown: input.markdown, status: "queued" })
         .returning();
       if (!inserted) throw new Error("insert returned no row");
       return inserted;
