@@ -48,7 +48,7 @@ async function decodeClaims(cookie: CookieLike): Promise<{ claims: SessionTokenC
     // Verifies the encryption and the expiry, as Auth.js does when it reads the cookie.
     const payload = await decode({ token: cookie.value, secret: env.AUTH_SECRET, salt: cookie.name });
     if (!payload || typeof payload.exp !== "number") return null;
-    return { claims: { sub: payload.sub, sessionVersion: payload.sessionVersion }, expiresAt: payload.exp * 1000 };
+    return { claims: { sub: payload.sub, sessionVersion: payload.sessionVersion, sid: payload.sid }, expiresAt: payload.exp * 1000 };
   } catch {
     return null; // tampered, foreign or from an old secret: no session (fails closed)
   }

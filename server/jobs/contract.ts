@@ -99,18 +99,21 @@ export const SWEEP_UNVERIFIED_JOB = "sweep-unverified-accounts";
 export const SWEEP_UNVERIFIED_SCHEDULER_ID = "sweep-unverified-accounts";
 
 /**
- * Which mail to send. Ids (and addresses) only: the worker reads the account and issues the link's token
- * itself, so no usable token ever sits in Redis, and the web does the same work whatever the account's state.
+ * Which mail to send. Ids (and, for a reset, the address asked about) only: the worker reads the account
+ * and issues the link's token itself, so no usable token ever sits in Redis, and the web does the same
+ * work whatever the account's state. No job carries an address a link could be sent to: a job added by
+ * hand (or forged through the queue dashboard) can only mail an account's own address or the new
+ * address its writer asked for.
  */
 export const sendMailPayloadSchema = z.discriminatedUnion("kind", [
   /** Sign-up: the link that verifies the address (also re-sent when a pending account signs up again). */
   z.object({ kind: z.literal("verify-email"), userId: z.uuid() }),
   /** Someone signed up with an address that already has an account. */
   z.object({ kind: z.literal("account-exists"), userId: z.uuid() }),
-  /** "Forgot password": sent only if the address has an account; nothing otherwise. */
+  /** "Forgot password": sent only to the account with this address, if any; nothing otherwise. */
   z.object({ kind: z.literal("reset-password"), email: z.string().max(254) }),
-  /** Settings: the link that switches the account to the new address, sent to that address. */
-  z.object({ kind: z.literal("change-email"), userId: z.uuid(), newEmail: z.string().max(254) }),
+  /** Settings: the link that switches the account to the new address it asked for (kept on the account). */
+  z.object({ kind: z.literal("change-email"), userId: z.uuid() }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 

@@ -39,16 +39,24 @@ export async function userIdByEmail(email: string): Promise<string | undefined> 
   return row?.id;
 }
 
+/** The account's session version (bumped by a password change, a reset, "sign out everywhere"). */
+export async function sessionVersionOf(userId: string): Promise<number> {
+  const [row] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
+  if (!row) throw new Error(`no account ${userId}`);
+  return row.sessionVersion;
+}
+
 /**
- * Verifies an account as following its sign-up link does. The link's token is issued here rather than
- * read from a mail, so files without a running accounts worker can make writers too (the mail path
- * itself is tested in email-verification.test.ts).
+ * Verifies an account as following its sign-up link does (with the password of that sign-up). The
+ * link's token is issued here rather than read from a mail, so files without a running accounts worker
+ * can make writers too (the mail path itself is tested in email-verification.test.ts).
  */
-export async function verifyEmailOf(email: string): Promise<OwnProfile> {
+export async function verifyEmailOf(email: string, password = PASSWORD): Promise<OwnProfile> {
   const id = await userIdByEmail(email);
   if (!id) throw new Error(`no account for ${email}`);
   const token = await issueEmailToken(id, "verify-email");
-  if (!(await confirmEmailVerification(token))) throw new Error(`could not verify ${email}`);
+  const confirmed = await confirmEmailVerification(token, password);
+  if ("refused" in confirmed) throw new Error(`could not verify ${email}: ${confirmed.refused}`);
   const profile = await getOwnProfile(id);
   if (!profile) throw new Error(`account ${email} vanished`);
   return profile;

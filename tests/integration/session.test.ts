@@ -2,8 +2,8 @@ import { encode } from "next-auth/jwt";
 import { afterAll, describe, expect, it } from "vitest";
 import { forgetSessionsOf } from "@/server/auth/session-cache";
 import { sessionCookie, sessionFromCookies } from "@/server/auth/session";
-import { endAllSessions, getSessionState } from "@/server/users/service";
-import { closeConnections, newWriter } from "./helpers";
+import { endAllSessions, startSession } from "@/server/users/service";
+import { closeConnections, newWriter, sessionVersionOf } from "./helpers";
 
 afterAll(async () => {
   await closeConnections();
@@ -13,8 +13,9 @@ const COOKIE = "authjs.session-token";
 
 /** A session cookie as Auth.js issues it at sign-in (same secret, salt and claims). */
 async function issuedCookie(userId: string, claims: Record<string, unknown> = {}, maxAge = 3600) {
-  const state = await getSessionState(userId);
-  const value = await encode({ token: { sub: userId, sessionVersion: state?.sessionVersion, ...claims }, secret: process.env.AUTH_SECRET!, salt: COOKIE, maxAge });
+  const sid = await startSession(userId);
+  const token = { sub: userId, sessionVersion: await sessionVersionOf(userId), sid, ...claims };
+  const value = await encode({ token, secret: process.env.AUTH_SECRET!, salt: COOKIE, maxAge });
   return { name: COOKIE, value };
 }
 
