@@ -79,3 +79,9 @@ export async function sessionFromCookies(all: readonly CookieLike[]): Promise<Se
 export async function getSession(): Promise<Session | null> {
   return sessionFromCookies((await cookies()).getAll());
 }
+
+/** The request's session, and a way to read it again later from the same cookie (for open streams). */
+export async function getRevalidatableSession(): Promise<{ session: Session | null; revalidateSession: () => Promise<Session | null> }> {
+  const all = (await cookies()).getAll();
+  return { session: await sessionFromCookies(all), revalidateSession: () => sessionFromCookies(all) };
+}

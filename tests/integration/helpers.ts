@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { createCaller } from "@/server/api/root";
-import type { Session } from "@/server/api/trpc";
+import { createTRPCContext, type Session } from "@/server/api/trpc";
 import { closeDb, db } from "@/server/db";
 import type { OutboxEntry } from "@/server/mail/transport";
 import { users } from "@/server/users/schema";
@@ -19,7 +19,7 @@ import { afterAll, beforeAll } from "vitest";
 /** A client address of its own for each caller, so per-address rate limits never couple tests. */
 export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-export const anonymous = (ip = randomIp()) => createCaller({ session: null, headers: new Headers({ "x-forwarded-for": ip }) });
+export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ session: null, headers: new Headers({ "x-forwarded-for": ip }) }));
 
 /** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
 export async function closeConnections(): Promise<void> {
@@ -28,7 +28,7 @@ export async function closeConnections(): Promise<void> {
 }
 
 export function callerFor(session: Session) {
-  return createCaller({ session, headers: new Headers() });
+  return createCaller(createTRPCContext({ session, headers: new Headers() }));
 }
 
 export const PASSWORD = "correct horse battery staple";
