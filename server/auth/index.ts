@@ -65,14 +65,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = userSignInSchema.safeParse(raw);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
+        const ip = clientIp(request.headers);
         try {
-          await limitSignInAttempt(clientIp(request.headers), email);
+          await limitSignInAttempt(ip, email);
         } catch (err) {
           if (err instanceof RateLimitedError) throw new RateLimitedSignIn(err.retryAfterSeconds);
           throw err;
         }
         const user = await authenticate(email, password);
-        await recordSignInResult(email, user !== null);
+        await recordSignInResult(ip, email, user !== null);
         if (!user) return null;
         return { id: user.id, email: user.email, name: user.displayName, username: user.username, sessionVersion: user.sessionVersion };
       },

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { NextRequest } from "next/server";
-import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext, watchSession } from "@/server/api/trpc";
@@ -11,6 +9,7 @@ import { announcePostStatus } from "@/server/jobs/producer";
 import { sessionCookie, sessionFromCookies } from "@/server/auth/session";
 import { endAllSessions, startSession } from "@/server/users/service";
 import { PASSWORD, closeConnections, eventually, newWriter, randomIp, sessionVersionOf } from "./helpers";
+import { AuthBrowser } from "./auth-browser";
 
 afterAll(async () => {
   await closeConnections();
@@ -63,39 +62,6 @@ describe("the session cookie", () => {
     expect(sessionCookie([{ name: "authjs.csrf-token", value: "x" }])).toBeNull();
   });
 });
-
-/** A browser talking to Auth.js's routes: keeps the cookies it is sent, as a browser would. */
-class AuthBrowser {
-  readonly cookies = new Map<string, string>();
-  readonly ip = randomIp();
-
-  async request(pathname: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers = new Headers({ cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-forwarded-for": this.ip, origin: BASE });
-    if (init.form) headers.set("content-type", "application/x-www-form-urlencoded");
-    const request = new NextRequest(`${BASE}${pathname}`, { method: init.method ?? "GET", headers, body: init.form ? new URLSearchParams(init.form).toString() : undefined });
-    const response = await (request.method === "GET" ? GET(request) : POST(request));
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  async post(pathname: string, form: Record<string, string>): Promise<Response> {
-    const { csrfToken } = (await (await this.request("/api/auth/csrf")).json()) as { csrfToken: string };
-    return this.request(pathname, { method: "POST", form: { ...form, csrfToken, callbackUrl: `${BASE}/dashboard` } });
-  }
-
-  sessionCookie(): { name: string; value: string } | null {
-    return sessionCookie([...this.cookies].map(([name, value]) => ({ name, value })));
-  }
-}
-
-const BASE = "http://127.0.0.1:3000";
 
 describe("Sign out", () => {
   it("ends the session on the server: a copy of the cookie taken before no longer signs anyone in", async () => {
