@@ -16,7 +16,7 @@ CREATE UNIQUE INDEX "users_username_key" ON "users"."users" USING btree ("userna
 -- in again once after it.
 UPDATE "users"."users"
 SET "display_name" = coalesce(
-  nullif(btrim(regexp_replace(regexp_replace("display_name", '[\u0001-\u001F\u007F-\u009F\u2028\u2029\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+', ' ', 'g'), '\s+', ' ', 'g')), ''),
+  nullif(btrim(regexp_replace(regexp_replace("display_name", '[\u0001-\u001F\u007F-\u009F\u2028\u2029\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+', ' ', 'g'), '\s+', ' ', 'g')), ''),
   "username"
 )
-WHERE "display_name" ~ '[\u0001-\u001F\u007F-\u009F\u2028\u2029\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]';
+WHERE "display_name" ~ '[\u0001-\u001F\u007F-\u009F\u2028\u2029\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]';

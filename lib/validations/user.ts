@@ -19,11 +19,13 @@ export const usernameSchema = z
   .regex(/^[a-z0-9_]+$/, "Use only letters, digits and underscores.");
 
 /**
- * Control characters (NUL, CR, LF, tab, C1), line and paragraph separators, and invisible
- * direction/format marks. A name is one line of visible text: it is shown in page headers and mails, where
- * a line break could start a forged paragraph (or header) and direction marks could disguise it.
+ * Control characters (NUL, CR, LF, tab, C1), line and paragraph separators, and invisible marks:
+ * zero-width space, direction marks, overrides and isolates, word joiners, the BOM. A name is one line of
+ * visible text: it is shown in page headers and mails, where a line break could start a forged paragraph
+ * (or header) and direction overrides could disguise it. The zero-width (non-)joiners stay: Persian and
+ * Indic scripts and emoji sequences need them.
  */
-const NAME_INVISIBLES = /[\p{Cc}\p{Zl}\p{Zp}\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+/gu;
+const NAME_INVISIBLES = /[\p{Cc}\p{Zl}\p{Zp}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+/gu;
 
 /** Invisible and line-breaking characters become one space, runs of spaces one, and the ends are trimmed. */
 export function toSingleLineName(value: string): string {
