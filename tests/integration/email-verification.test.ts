@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { SWEEP_UNVERIFIED_SCHEDULER_ID } from "@/server/jobs/contract";
+import { SEND_MAIL_JOB, SWEEP_UNVERIFIED_SCHEDULER_ID, type AccountsJobData } from "@/server/jobs/contract";
 import { accountsQueue } from "@/server/jobs/producer";
 import { emailTokens, users } from "@/server/users/schema";
 import {
@@ -190,6 +190,33 @@ describe("change of email", () => {
     const mail = await nthMail(other.email, 1, "email-in-use");
     expect(mail.kind).toBe("email-in-use");
     expect(mail.link).toBeNull();
+  });
+});
+
+describe("a send-mail job added by hand (as through a forged queue-dashboard request)", () => {
+  /** Adds a job with whatever data an attacker chose, bypassing the contract's types, and waits for its outcome. */
+  async function forgedJob(data: Record<string, unknown>): Promise<unknown> {
+    const job = await accountsQueue().add(SEND_MAIL_JOB, data as AccountsJobData);
+    return eventually(async () => (await accountsQueue().getJob(job.id!))?.returnvalue, (value) => value !== null && value !== undefined);
+  }
+
+  it("cannot choose where a change-email link goes: only the address the writer asked for gets one", async () => {
+    const { api, profile } = await newWriter("Gil");
+    const attackers = `thief-${unique()}@example.com`;
+    expect(await forgedJob({ kind: "change-email", userId: profile.id, newEmail: attackers })).toBe("skipped: no change asked for");
+
+    const asked = `gil-new-${unique()}@example.com`;
+    await api.users.changeEmail({ currentPassword: PASSWORD, email: asked });
+    await nthMail(asked, 1, "change-email");
+    expect(await forgedJob({ kind: "change-email", userId: profile.id, newEmail: attackers })).toBe("sent");
+    await nthMail(asked, 2, "change-email"); // the forged job only re-sent the writer's own request
+    expect(await outboxFor(attackers)).toEqual([]);
+  });
+
+  it("cannot send a reset link anywhere but to the account's own address", async () => {
+    const { profile } = await newWriter("Hil");
+    expect(await forgedJob({ kind: "reset-password", email: `not-${profile.email}` })).toBe("skipped: no account");
+    expect(await outboxFor(`not-${profile.email}`)).toEqual([]);
   });
 });
 
