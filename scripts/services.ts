@@ -247,16 +247,22 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The live process (other than this one) that has an embedded database directory open, if any. */
+export function embeddedDatabaseOwner(dataDir: string): number | null {
+  const lockFile = `${dataDir}.lock`;
+  if (!existsSync(lockFile)) return null;
+  const pid = Number(readFileSync(lockFile, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid) ? pid : null;
+}
+
 /** PGlite's files may only be opened by one process; a pid file turns a second `npm run dev` into a clear error. */
 function takeDirectoryLock(dataDir: string, lockFile: string): void {
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, "utf8").trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-      throw new Error(
-        `The embedded database in ${path.relative(REPO_ROOT, dataDir) || dataDir} is in use by process ${pid} ` +
-          "(another `npm run dev`/`npm start`?). Stop it, or set DATABASE_URL to use a PostgreSQL server.",
-      );
-    }
+  const pid = embeddedDatabaseOwner(dataDir);
+  if (pid !== null) {
+    throw new Error(
+      `The embedded database in ${path.relative(REPO_ROOT, dataDir) || dataDir} is in use by process ${pid} ` +
+        "(another `npm run dev`/`npm start`?). Stop it, or set DATABASE_URL to use a PostgreSQL server.",
+    );
   }
   writeFileSync(lockFile, `${process.pid}\n`);
 }
