@@ -41,7 +41,6 @@ const procs: Proc[] = [];
 const databases: string[] = [];
 let env: NodeJS.ProcessEnv = baseEnv({});
 let original = "";
-let restoredUrl = "";
 let restored: { proc: Proc; url: string } | undefined;
 
 async function startWeb(name: string, databaseUrl: string): Promise<{ proc: Proc; url: string }> {
@@ -89,7 +88,6 @@ async function publicView(baseUrl: string, posts: OwnPost[]) {
 }
 
 beforeAll(async () => {
-  original = "";
   const databaseUrl = await createEmptyTestDatabase();
   databases.push(databaseUrl);
   env = baseEnv({ REDIS_URL, AUTH_SECRET: TEST_AUTH_SECRET, QUEUE_PREFIX: prefix, HOSTNAME: "127.0.0.1", LOG_LEVEL: "info" });
@@ -131,7 +129,7 @@ describe("npm run backup / restore on a PostgreSQL server", () => {
     const backup = await backupScript(["backup", file], databases[0]!);
     expect(backup.code, backup.output).toBe(0);
 
-    restoredUrl = await createEmptyTestDatabase();
+    const restoredUrl = await createEmptyTestDatabase();
     databases.push(restoredUrl);
     const restore = await backupScript(["restore", file], restoredUrl);
     expect(restore.code, restore.output).toBe(0);
