@@ -16,7 +16,9 @@ import { postStatuses, postVisibilities } from "@/lib/validations/post";
  *   changes) gets a new version and must fail the older schema (use a new field name), so that
  *   parseJobPayload tells the older worker to leave the job for a newer one instead of failing it.
  */
-export const JOB_CONTRACT_VERSION = 1;
+// 2: change-email jobs carry no address (the account's pending_email holds it); a version-1 worker
+//    cannot read them and leaves them for a newer one.
+export const JOB_CONTRACT_VERSION = 2;
 
 /** A payload as enqueued: stamped with the contract version of the release that wrote it. */
 export function withContractVersion<T extends object>(payload: T): T & { contractVersion: number } {
