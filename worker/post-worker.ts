@@ -16,6 +16,7 @@ import { requestContext } from "@/server/request-context";
 import { jobDuration, jobOutcomes, workerRegistry } from "./metrics";
 import { listOverdueScheduledPosts, listPostsAwaitingProcessing, publishScheduledPost } from "@/server/posts/service";
 import { processPost, recordFailure } from "@/server/posts/process-post";
+import { RenderTooComplexError } from "@/server/render/pool";
 
 const logger = rootLogger.child({ component: "worker" });
 
@@ -57,7 +58,10 @@ async function processJob(job: Job<PostsJobData>): Promise<string> {
   const log = logger.child({ postId: parsed.data.postId, version: parsed.data.version });
   const stopTimer = jobDuration.startTimer();
   try {
-    const outcome = await processPost(parsed.data);
+    const outcome = await processPost(parsed.data).catch((err: unknown) => {
+      // The same text fails the same way on every attempt: fail the job now, with the reason for the writer.
+      throw err instanceof RenderTooComplexError ? new UnrecoverableError(err.message) : err;
+    });
     const seconds = stopTimer({ outcome });
     jobOutcomes.inc({ outcome });
     // waitedMs: from enqueue to this attempt's start (queue latency; includes backoff on retries).
