@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import { renderMarkdown, type RenderedPost } from "./index";
+import { RenderLimitError, renderMarkdown, type RenderedPost } from "./index";
 
 // The task a render thread runs (see pool.ts). Kept apart from index.ts so the thread bundle holds the
 // pipeline and nothing else. It answers with a result instead of throwing for the limits a writer can
@@ -19,7 +19,8 @@ export default function renderTask({ markdown, started }: RenderThreadTask): Ren
   try {
     return { ok: true, rendered: renderMarkdown(markdown) };
   } catch (err) {
-    // Deep nesting recurses in the parser; the thread's stack is the bound, and the writer hears why.
+    if (err instanceof RenderLimitError) return { ok: false, reason: err.message };
+    // Should anything still recurse too deeply, the thread's stack is the bound, and the writer hears why.
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
       return { ok: false, reason: "it nests quotes, lists or emphasis too deeply" };
     }
