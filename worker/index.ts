@@ -20,7 +20,7 @@ if (env.WORKER_NICE > 0) {
   }
 }
 
-const postWorker = createPostWorker();
+const postWorker = createPostWorker({ rerenderOnStart: true });
 const accountsWorker = createAccountsWorker();
 logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, nice: os.getPriority(), prefix: env.QUEUE_PREFIX }, "worker started");
 

@@ -11,7 +11,10 @@ import {
   POSTS_QUEUE,
   PROCESS_POST_JOB,
   PUBLISH_POST_JOB,
+  RERENDER_POSTS_JOB,
   publishPostJobId,
+  rerenderPostsJobId,
+  type RerenderPostsPayload,
   type PostsJobData,
   type PublishPostPayload,
   createRedis,
@@ -104,6 +107,16 @@ export async function enqueuePublishPost(payload: PublishPostPayload): Promise<v
 }
 
 /** Hands a mail to the worker (which retries with backoff); the request never waits on SMTP. */
+/**
+ * Enqueues the re-rendering of posts an older render engine made. A job of the same id that is still
+ * waiting or running absorbs it; a finished one was removed, so the next worker start checks again.
+ */
+export async function enqueueRerenderPosts(payload: RerenderPostsPayload): Promise<void> {
+  const { redis, queue } = producer();
+  await ready(redis);
+  await queue.add(RERENDER_POSTS_JOB, payload, { jobId: rerenderPostsJobId(payload), attempts: 3 });
+}
+
 export async function enqueueMail(payload: SendMailPayload): Promise<void> {
   const { redis, accounts } = producer();
   await ready(redis);
