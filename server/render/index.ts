@@ -271,7 +271,8 @@ function plainText(tokens: Token[]): string {
 export function renderMarkdown(markdown: string): RenderedPost {
   const env: RenderEnv = { toc: [] };
   const tokens = md.parse(markdown, env);
-  const html = sanitizeHtml(md.renderer.render(tokens, md.options, env));
+  // Without the newline markdown-it ends the last block with: stored html and page markup stay as before.
+  const html = sanitizeHtml(md.renderer.render(tokens, md.options, env)).trimEnd();
   const text = plainText(tokens);
   const stats = readingTime(text);
   return {

@@ -89,7 +89,7 @@ describe("RenderPool", () => {
       const long = "A paragraph with *emphasis*, a [link](https://example.com) and `code`.\n\n".repeat(1_300);
       await expect(pool.render(long, 1)).rejects.toBeInstanceOf(RenderTooComplexError);
       await expect(pool.render(long, 1)).rejects.toThrow(/^This post is too complex to render: it took longer than 0\.001 seconds to render\./);
-      expect((await pool.render("*after*")).html).toContain("<p><em>after</em></p>");
+      expect((await pool.render("*after*")).html).toBe("<p><em>after</em></p>");
     } finally {
       await pool.close();
     }
