@@ -19,6 +19,7 @@ import {
   type PublishPostPayload,
   createRedis,
   postStatusChannel,
+  withContractVersion,
   processPostJobId,
   processPostJobOptions,
   type PostStatusEvent,
@@ -95,7 +96,7 @@ export async function enqueueProcessPost(
     const existing = await queue.getJob(jobId);
     if (existing && (await existing.isFailed())) await existing.remove();
   }
-  await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });
+  await queue.add(PROCESS_POST_JOB, withContractVersion({ ...payload, requestId: payload.requestId ?? currentRequestId() }), { jobId });
 }
 
 /** Schedules publication: a delayed job that survives worker restarts (it lives in Redis). */
@@ -103,24 +104,29 @@ export async function enqueuePublishPost(payload: PublishPostPayload): Promise<v
   const { redis, queue } = producer();
   await ready(redis);
   const delay = Math.max(0, new Date(payload.scheduledAt).getTime() - Date.now());
-  await queue.add(PUBLISH_POST_JOB, payload, { jobId: publishPostJobId(payload), delay });
+  await queue.add(PUBLISH_POST_JOB, withContractVersion(payload), { jobId: publishPostJobId(payload), delay });
 }
 
 /** Hands a mail to the worker (which retries with backoff); the request never waits on SMTP. */
 /**
  * Enqueues the re-rendering of posts an older render engine made. A job of the same id that is still
- * waiting or running absorbs it; a finished one was removed, so the next worker start checks again.
+ * waiting or running absorbs it; a finished one was removed, and a failed one (for instance taken by a
+ * worker of the previous release during a rolling deploy, which does not know the job) is removed here,
+ * so the next worker start runs it again.
  */
 export async function enqueueRerenderPosts(payload: RerenderPostsPayload): Promise<void> {
   const { redis, queue } = producer();
   await ready(redis);
-  await queue.add(RERENDER_POSTS_JOB, payload, { jobId: rerenderPostsJobId(payload), attempts: 3 });
+  const jobId = rerenderPostsJobId(payload);
+  const existing = await queue.getJob(jobId);
+  if (existing && (await existing.isFailed())) await existing.remove();
+  await queue.add(RERENDER_POSTS_JOB, withContractVersion(payload), { jobId, attempts: 3 });
 }
 
 export async function enqueueMail(payload: SendMailPayload): Promise<void> {
   const { redis, accounts } = producer();
   await ready(redis);
-  await accounts.add(SEND_MAIL_JOB, { ...payload });
+  await accounts.add(SEND_MAIL_JOB, withContractVersion(payload));
 }
 
 /** The accounts queue (mail, sweeps), for the operators' dashboard and tests. */
