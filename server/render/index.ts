@@ -51,6 +51,21 @@ const ANY_ELEMENT_ATTRIBUTES = [
 /** highlight.js's languages (its common set), whose names mark embedded code (`<span class="xml">`). */
 const highlightLanguages = hljs.listLanguages();
 
+/**
+ * The attributes without `name` when its URL has a scheme outside `schemes`, as hast-util-sanitize
+ * decides it: a colon before any `/`, `?` or `#` makes what precedes it a scheme (so `:` or `x:y` is not
+ * taken for a relative URL, which sanitize-html's own check would allow).
+ */
+function withAllowedUrl(attribs: sanitize.Attributes, name: string, schemes: string[]): sanitize.Attributes {
+  const value = attribs[name];
+  if (value === undefined) return attribs;
+  const colon = value.indexOf(":");
+  const boundary = value.search(/[/?#]/);
+  if (colon === -1 || (boundary !== -1 && boundary < colon) || schemes.includes(value.slice(0, colon).trim().toLowerCase())) return attribs;
+  const { [name]: _dropped, ...rest } = attribs;
+  return rest;
+}
+
 export const sanitizeOptions: sanitize.IOptions = {
   allowedTags: [
     "a", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
@@ -96,9 +111,10 @@ export const sanitizeOptions: sanitize.IOptions = {
     // Readers' browsers give the target no handle on the page, and search engines no endorsement of links
     // a writer added: every absolute link gets these rels, whatever the input said.
     a: (tagName, attribs) => {
-      const { rel: _ignored, ...rest } = attribs;
+      const { rel: _ignored, ...rest } = withAllowedUrl(attribs, "href", ["http", "https", "mailto"]);
       return { tagName, attribs: /^(?:https?|mailto):/i.test(rest.href?.trim() ?? "") ? { ...rest, rel: EXTERNAL_REL } : rest };
     },
+    img: (tagName, attribs) => ({ tagName, attribs: withAllowedUrl(attribs, "src", ["http", "https"]) }),
     // The only input allowed is a task list's disabled checkbox.
     input: (tagName, attribs) => ({ tagName, attribs: { type: "checkbox", disabled: "", ...("checked" in attribs ? { checked: "" } : {}) } }),
   },
