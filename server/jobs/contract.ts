@@ -69,8 +69,22 @@ export function publishPostJobId({ postId, scheduledAt }: PublishPostPayload): s
   return `publish-${postId}-${new Date(scheduledAt).getTime()}`;
 }
 
+/**
+ * Renders again, with the current render engine, the stored renderings of posts an older engine made
+ * (server/posts/rerender.ts). Every worker enqueues it at start; the job id is per engine, so the workers
+ * of one deploy share one job, which walks the posts table in batches.
+ */
+export const RERENDER_POSTS_JOB = "rerender-posts";
+
+export const rerenderPostsPayloadSchema = z.object({ engine: z.number().int().positive() });
+export type RerenderPostsPayload = z.infer<typeof rerenderPostsPayloadSchema>;
+
+export function rerenderPostsJobId({ engine }: RerenderPostsPayload): string {
+  return `rerender-posts-engine-${engine}`;
+}
+
 /** Everything the posts queue carries; the job name says which payload it is. */
-export type PostsJobData = ProcessPostPayload | PublishPostPayload;
+export type PostsJobData = ProcessPostPayload | PublishPostPayload | RerenderPostsPayload;
 
 /** Why a version is (re)processed: an edit, or publishing an already processed version. */
 export type ProcessPostReason = "save" | "publish";

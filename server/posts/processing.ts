@@ -1,6 +1,6 @@
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { RenderedPost } from "../render";
+import { RENDER_ENGINE_VERSION, type RenderedPost } from "../render";
 import { db, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
 
@@ -28,6 +28,9 @@ export async function beginProcessing(postId: string, version: number): Promise<
     });
   return row ?? null;
 }
+
+/** The render engine of renderings made now, as an SQL constant. */
+const currentEngine = sql.raw(String(RENDER_ENGINE_VERSION));
 
 /** When the post was first published: kept through republishing, so it is now only the first time. */
 const firstPublishedAt = sql`coalesce(${posts.publishedAt}, now())`;
@@ -70,6 +73,8 @@ export async function completeProcessing(postId: string, version: number, render
       publishedWordCount: ifPublished(rendered.wordCount, posts.publishedWordCount),
       publishedReadingTimeMinutes: ifPublished(rendered.readingTimeMinutes, posts.publishedReadingTimeMinutes),
       publishedAt: ifPublished(firstPublishedAt, posts.publishedAt),
+      // Both renderings are this engine's unless an older published one stays (see rerender.ts).
+      renderedWith: sql`case when ${isPublished} or ${posts.publishedHtml} is null then ${currentEngine} else least(${posts.renderedWith}, ${currentEngine}) end`,
     })
     .where(and(eq(posts.id, postId), eq(posts.version, version)))
     .returning({

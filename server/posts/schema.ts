@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, customType, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, smallint, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { TocEntry } from "../render";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -44,6 +44,11 @@ export const posts = postsSchema.table(
 
     // The worker's output for `processedVersion` (the newest version it finished).
     processedVersion: integer("processed_version"),
+    /**
+     * The render engine (RENDER_ENGINE_VERSION) of the older of the two stored renderings, `html` and
+     * `publishedHtml`. Rows of an older engine are rendered again by the worker's `rerender-posts` job.
+     */
+    renderedWith: smallint("rendered_with").notNull().default(1),
     html: text("html"),
     excerpt: text("excerpt"),
     wordCount: integer("word_count").notNull().default(0),

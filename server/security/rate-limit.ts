@@ -5,7 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { env } from "../env.js";
 import { createRedis } from "../jobs/contract";
 
-// Rate limits for sign-in, sign-up and mail-sending requests, shared by every web instance through Redis. If Redis is down,
+// Rate limits for sign-in, sign-up, mail-sending and preview requests, shared by every web instance through Redis. If Redis is down,
 // each instance falls back to an in-memory limiter rather than letting guesses through unlimited.
 
 type Limiters = {
@@ -18,6 +18,7 @@ type Limiters = {
   registerByIp: RateLimiterRedis;
   mailByIp: RateLimiterRedis;
   mailByAddress: RateLimiterRedis;
+  previewByUser: RateLimiterRedis;
 };
 const globalForLimits = globalThis as unknown as { inkwellRateLimits?: Limiters };
 
@@ -61,6 +62,9 @@ function limiters(): Limiters {
       // Every request that mails an address counts, whatever the account's state: at most 5 mails per
       // recipient per hour, and the count reveals nothing about registration.
       mailByAddress: limiter(redis, "mail-to", 5, 60 * 60),
+      // The editor asks for a preview 400 ms after typing stops: 120 a minute is a writer pausing every
+      // half second, and caps what one account can make the render threads do.
+      previewByUser: limiter(redis, "preview-user", 120, 60),
     };
   }
   return globalForLimits.inkwellRateLimits;
@@ -193,6 +197,18 @@ export async function limitMailRequest(headers: Headers, recipient: string, opti
   } catch (err) {
     if (err instanceof RateLimitedError) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many emails asked for. Try again in ${err.retryAfterSeconds} seconds.` });
+    }
+    throw err;
+  }
+}
+
+/** tRPC guard for posts.preview: renderings asked for per writer. */
+export async function limitPreview(userId: string): Promise<void> {
+  try {
+    await consume(limiters().previewByUser, userId);
+  } catch (err) {
+    if (err instanceof RateLimitedError) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many previews asked for. Try again in ${err.retryAfterSeconds} seconds.` });
     }
     throw err;
   }

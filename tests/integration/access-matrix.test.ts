@@ -59,7 +59,7 @@ const matrix: Record<string, Row> = {
   "posts.search": { call: (api) => api.posts.search({ q: "matrix" }), ...publicRead },
   "posts.tags": { call: (api) => api.posts.tags(), ...publicRead },
   "posts.bySlug": { call: (api, f) => api.posts.bySlug({ username: f.username, slug: f.slug }), ...publicRead },
-  "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...publicRead },
+  "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...selfOnly },
   "posts.onStatusChange": {
     // A subscription: calling it returns the event stream, which we close at once.
     call: async (api) => {

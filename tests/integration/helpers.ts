@@ -11,6 +11,7 @@ import { confirmEmailVerification, getOwnProfile, issueEmailToken, type OwnProfi
 import { closeProducer } from "@/server/jobs/producer";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
+import { closeRenderThreads } from "@/server/render/pool";
 import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
 import { afterAll, beforeAll } from "vitest";
 
@@ -23,7 +24,7 @@ export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ s
 
 /** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
 export async function closeConnections(): Promise<void> {
-  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer()]);
+  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer(), closeRenderThreads()]);
   await closeDb();
 }
 

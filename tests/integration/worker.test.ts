@@ -9,13 +9,13 @@ import { anonymous, closeConnections, eventually, newWriter } from "./helpers";
 
 // The renderer is real, except that a marker makes it throw: the only way to drive the failure path
 // on demand. The database and the queue are real.
-vi.mock("@/server/render", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/server/render")>();
+vi.mock("@/server/render/pool", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/server/render/pool")>();
   return {
     ...real,
-    renderMarkdown: (markdown: string) => {
-      if (markdown.includes("RENDER_FAILS")) throw new Error("renderer exploded");
-      return real.renderMarkdown(markdown);
+    renderInThread: (markdown: string) => {
+      if (markdown.includes("RENDER_FAILS")) return Promise.reject(new Error("renderer exploded"));
+      return real.renderInThread(markdown);
     },
   };
 });
@@ -158,4 +158,15 @@ describe("the worker processing process-post", () => {
     const ready = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "ready");
     expect(ready).toMatchObject({ version: fixed.version, error: null });
   });
+
+  it("fails a post too complex to render at the first attempt, with the reason for the writer", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create({ title: "Too deep", markdown: `${">".repeat(3_000)} a` });
+    const failed = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "failed", 30_000);
+    expect(failed.error).toMatch(/^This post is too complex to render: /);
+    const job = await eventually(() => queue.getJob(`post-${post.id}-v1`), (j) => Boolean(j?.finishedOn));
+    expect(job?.attemptsMade).toBe(1); // not retried: the same text fails the same way every time
+    expect(await job?.isFailed()).toBe(true);
+  }, 60_000);
+
 });

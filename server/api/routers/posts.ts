@@ -35,7 +35,8 @@ import {
   unschedulePost,
   updatePost,
 } from "../../posts/service";
-import { renderMarkdown } from "../../render";
+import { RenderBusyError, RenderTooComplexError, renderInThread } from "../../render/pool";
+import { limitPreview } from "../../security/rate-limit";
 import { getPublicProfileByUsername } from "../../users/service";
 import { createTRPCRouter, protectedProcedure, publicProcedure, watchSession } from "../trpc";
 
@@ -80,8 +81,20 @@ export const postsRouter = createTRPCRouter({
   tags: publicProcedure.query(() => listPublishedTags()),
   bySlug: publicProcedure.input(postBySlugSchema).query(({ input }) => getPublishedPost(input.username, input.slug)),
 
-  /** Exactly the worker's pipeline, without saving; the input schema bounds its size. */
-  preview: publicProcedure.input(postPreviewSchema).mutation(({ input }) => ({ html: renderMarkdown(input.markdown).html })),
+  /**
+   * Exactly the worker's pipeline, without saving: in a render thread under the same time limit, for
+   * signed-in writers, rate-limited per writer. The input schema bounds its size.
+   */
+  preview: protectedProcedure.input(postPreviewSchema).mutation(async ({ ctx, input }) => {
+    await limitPreview(ctx.session.user.id);
+    try {
+      return { html: (await renderInThread(input.markdown)).html };
+    } catch (err) {
+      if (err instanceof RenderTooComplexError) throw new TRPCError({ code: "BAD_REQUEST", message: err.message });
+      if (err instanceof RenderBusyError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+      throw err;
+    }
+  }),
 
   /**
    * Live status of the writer's posts over server-sent events, fed by the worker through Redis. The
