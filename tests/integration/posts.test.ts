@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/server/env.js";
-import { POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
+import { JOB_CONTRACT_VERSION, POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
 import { enqueueProcessPost } from "@/server/jobs/producer";
 import { db } from "@/server/db";
 import { processPost } from "@/server/posts/process-post";
@@ -33,7 +33,7 @@ describe("posts.create", () => {
     expect(post).toMatchObject({ title: draft.title, slug: "a-walk-in-the-park", markdown: draft.markdown, version: 1, status: "queued", visibility: "draft", html: null });
     const job = await queue.getJob(processPostJobId({ postId: post.id, version: 1 }));
     expect(job?.name).toBe("process-post");
-    expect(job?.data).toEqual({ postId: post.id, version: 1 });
+    expect(job?.data).toEqual({ postId: post.id, version: 1, contractVersion: JOB_CONTRACT_VERSION });
   });
 
   it("stores its times in milliseconds, the precision of the dashboard's cursor", async () => {
@@ -229,7 +229,7 @@ describe("posts.publish and posts.bySlug", () => {
 
     const published = await api.posts.publish({ id: post.id });
     expect(published).toMatchObject({ visibility: "published", status: "queued", publishedVersion: null });
-    expect((await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish")))?.data).toEqual({ postId: post.id, version: 1 });
+    expect((await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish")))?.data).toEqual({ postId: post.id, version: 1, contractVersion: JOB_CONTRACT_VERSION });
   });
 
   it("answers NOT_FOUND for unknown writers and slugs", async () => {
