@@ -26,7 +26,7 @@ const viewports = [
   { name: "phone", width: 390, height: 844 },
 ] as const;
 
-/** What readers and machines get for the post: its page's article, the writer's feed, the REST API, search. */
+/** What machines get about the post: the REST API, search, the writer's feed and the sitemap. */
 async function publicView(page: Page, username: string, slug: string, word: string) {
   const get = async (path: string) => {
     const response = await page.request.get(path);
@@ -37,6 +37,7 @@ async function publicView(page: Page, username: string, slug: string, word: stri
     search: await get(`/api/v1/search?q=${word}`),
     // The feed's <lastBuildDate> is when the XML was made, not anything about the post.
     feed: (await get(`/@${username}/feed.xml`)).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, ""),
+    sitemap: await get("/sitemap.xml"),
   };
 }
 
@@ -45,6 +46,7 @@ for (const viewport of viewports) {
     test.use({ viewport: { width: viewport.width, height: viewport.height } });
 
     test("keeps edits private until Update, and Discard drops them", async ({ page, account }) => {
+      test.setTimeout(180_000); // three autosaves, two mutations through the sheet and a reload, on a shared machine
       const run = `${viewport.name}${Date.now().toString(36)}`;
       const title = `Lighthouse log ${run}`;
       await page.goto("/dashboard");

@@ -28,7 +28,7 @@ const revisedBody = [
 
 test.describe("A writer", () => {
   test("signs up, writes, previews, publishes, revises a published post, and signs in again", async ({ page, context }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000); // the whole journey, Publish and Update through the review sheet included
     const writer = newWriter("flow");
 
     await test.step("signs up and lands on an empty dashboard", async () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { getPost, listPosts, search } from "@/server/api/rest/v1";
+import { loadSitemapData } from "@/server/cache/public-reads";
 import { buildFeed } from "@/server/feeds";
 import { anonymous, errorCode, eventually, newWriter, startWorkerForFile } from "./helpers";
 
 // A live post and its working copy: edits (autosaves) stay private until Update; Discard drops them.
-// Every public read is compared byte for byte: the reading pages (posts.bySlug, posts.published, which
-// the sitemap and the lists read), the feeds, search and the REST API.
+// Every public read is compared byte for byte: the reading pages (posts.bySlug, posts.published), the
+// sitemap's data, the feeds, search and the REST API.
 
 startWorkerForFile();
 
@@ -47,6 +48,7 @@ async function publicView(writer: Writer, slug: string, word: string, tag: strin
     restPost: JSON.stringify(rest),
     restList: JSON.stringify(await listPosts({ author: username, limit: 20 })),
     restSearch: JSON.stringify(await search({ q: word, offset: 0, limit: 20 })),
+    sitemap: JSON.stringify(await loadSitemapData()),
   };
 }
 
