@@ -164,3 +164,37 @@ for (const viewport of viewports) {
     });
   });
 }
+
+test.describe("A live post's scheduled update", () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test("goes live at the time chosen in the review sheet (Update at…)", async ({ page, account }) => {
+    test.setTimeout(120_000);
+    const title = `Tide tables ${Date.now().toString(36)}`;
+    await page.goto("/dashboard");
+    const live = await publishAndWait(page, await createDraft(page, { title, markdown: "High water at noon." }));
+    await page.goto(`/editor/${live.id}`);
+    await typeAtEnd(page, " Corrected: high water at one.");
+    await expect(saveStatus(page)).toContainText(/All changes saved at \d/);
+
+    const publishing = page.getByRole("region", { name: "Publishing" });
+    await publishing.getByRole("button", { name: "Update post…" }).click();
+    const sheet = page.getByRole("dialog", { name: `Update “${title}”` });
+    await sheet.getByRole("radio", { name: "At a set time" }).check();
+    // A few seconds ahead, in the browser's own time zone.
+    const soon = await page.evaluate(() => {
+      const date = new Date(Date.now() + 8_000);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+    });
+    await sheet.getByLabel("Update at").fill(soon);
+    await sheet.getByRole("button", { name: "Schedule update" }).click();
+    await expect(sheet).toBeHidden();
+    await expect(publishing).toContainText("Scheduled to update on");
+    expect(await (await page.request.get(`/api/v1/posts/${account.writer.username}/${live.slug}`)).text()).not.toContain("Corrected");
+
+    await expect(editorStatus(page)).toContainText("Readers see this version.", { timeout: 60_000 });
+    await expect(publishing).not.toContainText("Scheduled to update on");
+    expect(await (await page.request.get(`/api/v1/posts/${account.writer.username}/${live.slug}`)).text()).toContain("Corrected: high water at one.");
+  });
+});
