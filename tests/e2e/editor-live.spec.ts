@@ -145,10 +145,12 @@ for (const viewport of viewports) {
       const settings = page.getByRole("region", { name: "Settings" });
 
       const slug = settings.getByLabel("Slug");
-      await slug.fill("Release Notes & Clear Writing!");
-      await expect(settings.getByText(`/@${account.writer.username}/release-notes-clear-writing`)).toBeVisible();
+      // One account serves both widths: each post needs an address of its own.
+      const normalized = `release-notes-clear-writing-${viewport.name}`;
+      await slug.fill(`Release Notes & Clear Writing! ${viewport.name.toUpperCase()}`);
+      await expect(settings.getByText(`/@${account.writer.username}/${normalized}`)).toBeVisible();
       await slug.blur();
-      await expect(slug).toHaveValue("release-notes-clear-writing");
+      await expect(slug).toHaveValue(normalized);
 
       await settings.getByLabel("Cover image URL").fill(`${baseURL}/favicon.svg`);
       await settings.getByLabel("Cover image description").fill("The InkWell nib on a dark square");
@@ -156,9 +158,9 @@ for (const viewport of viewports) {
       await expect(saveStatus(page)).toContainText(/All changes saved at \d/);
 
       await confirmInReviewSheet(page, "Publish");
-      await expect(page.getByRole("link", { name: "View public page" })).toHaveAttribute("href", `/@${account.writer.username}/release-notes-clear-writing`);
+      await expect(page.getByRole("link", { name: "View public page" })).toHaveAttribute("href", `/@${account.writer.username}/${normalized}`);
       await page.getByRole("link", { name: "View public page" }).click();
-      await expect(page).toHaveURL(/\/release-notes-clear-writing$/);
+      await expect(page).toHaveURL(new RegExp(`/${normalized}$`));
       await expect(page.getByRole("article").getByRole("img", { name: "The InkWell nib on a dark square" })).toBeVisible();
       await expect(page.locator('meta[property="og:image:alt"]')).toHaveAttribute("content", "The InkWell nib on a dark square");
     });
