@@ -8,7 +8,7 @@ import { useTRPC } from "@/trpc/react";
 import { Modal } from "./editor/modal";
 import { ReviewSheet, type ReviewAction } from "./editor/review-sheet";
 import { ScheduleForm } from "./editor/schedule-form";
-import { postState, unpublishedChanges } from "./post-state";
+import { canGoLive, postState, unpublishedChanges } from "./post-state";
 import { PostStateBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
 import { errorMessage } from "./trpc-errors";
@@ -126,16 +126,18 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
                 View public page <span aria-hidden="true">→</span>
               </Link>
             ) : null}
-            {isLive && changes > 0 ? (
+            {canGoLive(post) ? (
               <div className="space-y-2">
-                <Button className="w-full" disabled={dirty} aria-describedby="update-reason" onClick={() => setReview("update")}>
-                  Update post…
+                <Button className="w-full" disabled={dirty} aria-describedby="update-reason" onClick={() => setReview(isLive ? "update" : "publish")}>
+                  {isLive ? "Update post…" : "Publish…"}
                 </Button>
-                <Button variant="secondary" className="w-full" onClick={() => setDiscarding(true)}>
-                  Discard changes
-                </Button>
+                {isLive ? (
+                  <Button variant="secondary" className="w-full" onClick={() => setDiscarding(true)}>
+                    Discard changes
+                  </Button>
+                ) : null}
                 <p id="update-reason" className="text-sm text-stone-500">
-                  {saveFirst ?? "Your edits to a live post stay private until you update it."}
+                  {saveFirst ?? (isLive ? "Your edits to a live post stay private until you update it." : "Edited since you pressed Publish.")}
                 </p>
               </div>
             ) : null}

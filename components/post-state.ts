@@ -8,7 +8,7 @@ import type { BadgeTone } from "./ui/badge";
 /** After this long, a publish or update still waiting for the worker says so instead of "Processing…". */
 export const SLOW_PROCESSING_MS = 30_000;
 
-export type PostStateKind = "draft" | "scheduled" | "processing" | "slow" | "failed" | "live" | "changed" | "updating";
+export type PostStateKind = "draft" | "scheduled" | "processing" | "slow" | "superseded" | "failed" | "live" | "changed" | "updating";
 
 export interface PostState {
   kind: PostStateKind;
@@ -24,6 +24,15 @@ export type PostStateFields = Pick<
   "visibility" | "status" | "version" | "publishedVersion" | "goingLiveVersion" | "goingLiveAt" | "scheduledAt" | "error"
 >;
 
+/**
+ * Whether the writer can send the working copy live now: a live post with unpublished changes (Update),
+ * or a published post never live whose Publish was superseded by a later save (Publish again).
+ */
+export function canGoLive(post: PostStateFields): boolean {
+  if (post.visibility !== "published") return false;
+  return post.publishedVersion !== null ? unpublishedChanges(post) > 0 : post.goingLiveVersion !== post.version;
+}
+
 /** Saved edits of a live post since the version readers see (each autosave of the working copy is one). */
 export function unpublishedChanges(post: PostStateFields): number {
   return post.visibility === "published" && post.publishedVersion !== null ? Math.max(0, post.version - post.publishedVersion) : 0;
@@ -36,7 +45,9 @@ function plural(count: number, word: string): string {
 /** The post's state at `now` (the page re-renders while a publish is in flight, so "slow" appears on time). */
 export function postState(post: PostStateFields, now: number): PostState {
   const isLive = post.visibility === "published" && post.publishedVersion !== null;
-  const waiting = post.goingLiveVersion !== null;
+  // The worker makes exactly the asked-for version live; a save after the request supersedes it.
+  const waiting = post.goingLiveVersion !== null && post.goingLiveVersion === post.version;
+  const superseded = post.goingLiveVersion !== null && post.goingLiveVersion !== post.version;
   const slow = waiting && post.goingLiveAt !== null && now - new Date(post.goingLiveAt).getTime() >= SLOW_PROCESSING_MS;
   const failed = post.status === "failed";
   const reason = post.error ? ` Reason: ${post.error}` : "";
@@ -50,6 +61,9 @@ export function postState(post: PostStateFields, now: number): PostState {
     return { kind: "scheduled", label: "Scheduled", detail: "Readers can read it once its time comes.", tone: "info" };
   }
   if (!isLive) {
+    if (superseded) {
+      return { kind: "superseded", label: "Not live yet — edited since Publish", detail: "Publish again to make the latest version live.", tone: "warning" };
+    }
     if (failed) return { kind: "failed", label: "Failed — Retry", detail: `Not live: it could not be processed.${reason}`, tone: "danger" };
     return slow
       ? { kind: "slow", label: "Not live yet — still processing", detail: "Readers get “Page not found” until processing finishes.", tone: "warning" }
@@ -65,7 +79,12 @@ export function postState(post: PostStateFields, now: number): PostState {
   }
   const changes = unpublishedChanges(post);
   if (changes > 0) {
-    const scheduled = post.scheduledAt !== null ? " They go live at the scheduled time." : " Update the post to make them public.";
+    const scheduled =
+      post.scheduledAt !== null
+        ? " They go live at the scheduled time."
+        : superseded
+          ? " You edited after pressing Update: update again to make the latest version public."
+          : " Update the post to make them public.";
     return {
       kind: "changed",
       label: `Live — ${plural(changes, "unpublished change")}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SLOW_PROCESSING_MS, postState, type PostStateFields } from "@/components/post-state";
+import { SLOW_PROCESSING_MS, canGoLive, postState, type PostStateFields } from "@/components/post-state";
 
 // The words a writer reads about a post: never the queue's ("queued", "ready"), and honest when a
 // published post is not yet readable.
@@ -43,6 +43,18 @@ describe("postState", () => {
     const updating: PostStateFields = { ...base, visibility: "published", status: "queued", version: 3, publishedVersion: 1, goingLiveVersion: 3, goingLiveAt: at };
     expect(postState(updating, after(0)).label).toBe("Live — updating…");
     expect(postState(updating, after(SLOW_PROCESSING_MS)).label).toBe("Live — update still processing");
+  });
+
+  it("tells a writer whose save came after Publish or Update to press it again", () => {
+    const neverLive: PostStateFields = { ...base, visibility: "published", status: "queued", version: 2, goingLiveVersion: 1, goingLiveAt: at };
+    expect(postState(neverLive, after(0))).toMatchObject({ kind: "superseded", label: "Not live yet — edited since Publish" });
+    expect(canGoLive(neverLive)).toBe(true);
+    const live: PostStateFields = { ...base, visibility: "published", status: "queued", version: 4, publishedVersion: 2, goingLiveVersion: 3, goingLiveAt: at };
+    expect(postState(live, after(SLOW_PROCESSING_MS)).label).toBe("Live — 2 unpublished changes");
+    expect(postState(live, after(0)).detail).toContain("update again");
+    expect(canGoLive(live)).toBe(true);
+    expect(canGoLive({ ...live, version: 3 })).toBe(true);
+    expect(canGoLive({ ...base, visibility: "published", publishedVersion: 2, version: 2 })).toBe(false);
   });
 
   it("never uses the queue's words", () => {
