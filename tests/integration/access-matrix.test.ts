@@ -39,15 +39,10 @@ const matrix: Record<string, Row> = {
   "posts.byId": { call: (api, f) => api.posts.byId({ id: f.postId }), ...ownerOnly },
   "posts.list": { call: (api) => api.posts.list({}), ...selfOnly },
   "posts.publish": { call: (api, f) => api.posts.publish({ id: f.postId }), ...ownerOnly },
+  "posts.discardChanges": { call: (api, f) => api.posts.discardChanges({ id: f.postId, version: f.version }), ...ownerOnly },
   "posts.unpublish": { call: (api, f) => api.posts.unpublish({ id: f.postId }), ...ownerOnly },
-  "posts.schedule": {
-    // The fixture's post is published, which cannot be scheduled: take it down first (same refusals).
-    call: async (api, f) => {
-      await api.posts.unpublish({ id: f.postId });
-      return api.posts.schedule({ id: f.postId, publishAt: future() });
-    },
-    ...ownerOnly,
-  },
+  // The fixture's post is published: this schedules an update of it.
+  "posts.schedule": { call: (api, f) => api.posts.schedule({ id: f.postId, publishAt: future() }), ...ownerOnly },
   "posts.unschedule": { call: (api, f) => api.posts.unschedule({ id: f.postId }), ...ownerOnly },
   "posts.revisions": { call: (api, f) => api.posts.revisions({ id: f.postId }), ...ownerOnly },
   "posts.revision": { call: (api, f) => api.posts.revision({ id: f.postId, version: 1 }), ...ownerOnly },

@@ -92,7 +92,7 @@ describe("the worker processing process-post", () => {
     expect(seen).toEqual(["draft", "draft", "published", "draft unpublished", "published", "draft", "draft", "draft unpublished"]);
   });
 
-  it("publishes the processed version and keeps readers on it while a newer edit is processed", async () => {
+  it("publishes the processed version and keeps readers on it while an update is processed", async () => {
     const { api, profile } = await newWriter();
     const post = await api.posts.create({ title: "Versions", markdown: "First text." });
     await api.posts.publish({ id: post.id });
@@ -106,6 +106,8 @@ describe("the worker processing process-post", () => {
     let edited;
     try {
       edited = await api.posts.update({ id: post.id, version: 1, markdown: "Second text." });
+      // Update: this version goes live once the worker has rendered it, not before.
+      expect(await api.posts.publish({ id: post.id, version: edited.version })).toMatchObject({ goingLiveVersion: edited.version, publishedVersion: 1 });
       expect((await read())?.html).toContain("First text.");
     } finally {
       worker.worker.resume();

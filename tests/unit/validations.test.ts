@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POST_MARKDOWN_MAX, postCreateSchema, postUpdateSchema } from "@/lib/validations/post";
+import { POST_MARKDOWN_MAX, postCreateSchema, postSlugSchema, postUpdateSchema } from "@/lib/validations/post";
 import { userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
 
 const valid = { email: " Ann@Example.COM ", username: "Ann_Writes", displayName: " Ann ", password: "long enough" };
@@ -70,5 +70,18 @@ describe("post schemas", () => {
     expect(postUpdateSchema.safeParse({ id, title: "t" }).success).toBe(false);
     expect(postUpdateSchema.safeParse({ id, version: 0, title: "t" }).success).toBe(false);
     expect(postUpdateSchema.parse({ id, version: 3, title: " t " })).toEqual({ id, version: 3, title: "t" });
+  });
+});
+
+describe("postSlugSchema", () => {
+  it("turns what a writer types into the address form, for the form and the server alike", () => {
+    expect(postSlugSchema.parse("Release Notes & Clear Writing!")).toBe("release-notes-clear-writing");
+    expect(postSlugSchema.parse("  Crème brûlée -- recipe ")).toBe("creme-brulee-recipe");
+    expect(postSlugSchema.parse("already-fine")).toBe("already-fine");
+  });
+
+  it("refuses a slug with no letter or digit, and one too long, with a sentence", () => {
+    expect(postSlugSchema.safeParse("!!!").error?.issues[0]?.message).toBe("The slug needs at least one letter or digit, like my-first-post.");
+    expect(postSlugSchema.safeParse("a".repeat(81)).error?.issues[0]?.message).toBe("The slug must be at most 80 characters.");
   });
 });

@@ -5,6 +5,8 @@ import {
   postBySlugSchema,
   postLatestSchema,
   postCreateSchema,
+  postDiscardSchema,
+  postPublishSchema,
   postListSchema,
   postPreviewSchema,
   postPublishedSchema,
@@ -18,6 +20,7 @@ import { postStatusEvents } from "../../jobs/status-feed";
 import {
   createPost,
   deletePost,
+  discardChanges,
   getOwnPost,
   getPublishedPost,
   getRevision,
@@ -46,9 +49,12 @@ export const postsRouter = createTRPCRouter({
   delete: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => deletePost(ctx.session.user.id, input.id)),
   byId: protectedProcedure.input(postByIdSchema).query(({ ctx, input }) => getOwnPost(ctx.session.user.id, input.id)),
   list: protectedProcedure.input(postListSchema).query(({ ctx, input }) => listOwnPosts(ctx.session.user.id, input)),
-  publish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input.id)),
+  /** Publish, or Update a live post: its working copy goes live (through the worker if not yet rendered). */
+  publish: protectedProcedure.input(postPublishSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input)),
+  /** Drops a live post's unpublished changes: the working copy becomes the live version again. */
+  discardChanges: protectedProcedure.input(postDiscardSchema).mutation(({ ctx, input }) => discardChanges(ctx.session.user.id, input)),
   unpublish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unpublishPost(ctx.session.user.id, input.id)),
-  /** Publishes at a future time (a delayed job); `unschedule` turns it back into a draft. */
+  /** Publishes at a future time, or updates a live post then (a delayed job); `unschedule` cancels it. */
   schedule: protectedProcedure.input(postScheduleSchema).mutation(({ ctx, input }) => schedulePost(ctx.session.user.id, input)),
   unschedule: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unschedulePost(ctx.session.user.id, input.id)),
   /** Every published version of the post, newest first. */
