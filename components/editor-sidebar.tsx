@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { OwnPost } from "@/server/posts/service";
 import { useTRPC } from "@/trpc/react";
+import { publishBlockedReason } from "./editor/publish-control";
 import { ScheduleForm } from "./editor/schedule-form";
 import { PostStatusBadge, PostVisibilityBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
@@ -56,9 +57,7 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
     queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), next);
     void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
   };
-  const publish = useMutation(trpc.posts.publish.mutationOptions({ onSuccess }));
   const unpublish = useMutation(trpc.posts.unpublish.mutationOptions({ onSuccess }));
-  const visibilityError = publish.error ?? unpublish.error;
 
   if (!post) {
     return (
@@ -67,11 +66,9 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
           <p className="text-sm text-stone-600">Saved as you write, once it has a title. Only you will see it until you publish.</p>
         </Section>
         <Section id="publishing-heading" title="Publishing">
-          <Button className="w-full" disabled aria-describedby="publish-reason">
-            Publish
-          </Button>
-          <p id="publish-reason" className="mt-2 text-sm text-stone-500">
-            The post can be published once it is saved.
+          {/* The Publish button itself is in the editor's sticky bar (PublishControl). */}
+          <p id="publish-reason" className="text-sm text-stone-500">
+            {publishBlockedReason(null, false)}
           </p>
         </Section>
         <Section id="settings-heading" title="Settings">
@@ -83,8 +80,7 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
 
   const isPublished = post.visibility === "published";
   const isLive = isPublished && post.publishedVersion !== null;
-  const publishReason = dirty ? "Save your changes before publishing." : null;
-  const pending = publish.isPending || unpublish.isPending;
+  const publishReason = publishBlockedReason(post, dirty);
 
   return (
     <aside aria-label="Post details" className="space-y-4">
@@ -117,22 +113,14 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
             ) : (
               <p className="text-sm text-stone-600">Goes live as soon as it is processed.</p>
             )}
-            <Button variant="secondary" className="w-full" pending={unpublish.isPending} disabled={pending} onClick={() => unpublish.mutate({ id: post.id })}>
+            <Button variant="secondary" className="w-full" pending={unpublish.isPending} onClick={() => unpublish.mutate({ id: post.id })}>
               Unpublish
             </Button>
             <p className="text-sm text-stone-500">Unpublishing takes the post off your public page at once.</p>
           </div>
         ) : (
           <div className="space-y-2">
-            <Button
-              className="w-full"
-              pending={publish.isPending}
-              disabled={pending || publishReason !== null}
-              aria-describedby="publish-reason"
-              onClick={() => publish.mutate({ id: post.id })}
-            >
-              Publish
-            </Button>
+            {/* The Publish button itself is in the editor's sticky bar (PublishControl). */}
             <p id="publish-reason" className="text-sm text-stone-500">
               {publishReason ??
                 (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "Anyone can read it once it is processed.")}
@@ -150,9 +138,9 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
         <div className="mt-4 empty:hidden">
           <ScheduleForm post={post} />
         </div>
-        {visibilityError ? (
+        {unpublish.error ? (
           <p role="alert" className="mt-3 text-sm text-red-700">
-            {errorMessage(visibilityError)}
+            {errorMessage(unpublish.error)}
           </p>
         ) : null}
       </Section>
