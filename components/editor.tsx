@@ -253,6 +253,15 @@ export function Editor({ initialPost, username }: EditorProps) {
         {save.kind === "failed" ? (
           <Alert tone="error" title="Not saved">
             {save.message} Your text is kept on this device{save.retryAt ? "; saving is retried" : ""}.
+            {save.signedOut ? (
+              <>
+                {" "}
+                {/* A new tab: this one keeps the editor and its unsaved text. */}
+                <a href="/sign-in" target="_blank" rel="noopener" className="font-semibold underline underline-offset-4">
+                  Sign in<span className="sr-only"> (opens in a new tab)</span>
+                </a>
+              </>
+            ) : null}
           </Alert>
         ) : null}
         {notice ? (

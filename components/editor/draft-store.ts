@@ -35,8 +35,8 @@ export type SaveState =
   | { kind: "saving" }
   /** The server could not be reached; the next attempt is at `retryAt`. */
   | { kind: "offline"; retryAt: number }
-  /** The server refused or failed; retried at `retryAt` when that may help. */
-  | { kind: "failed"; message: string; retryAt: number | null }
+  /** The server refused or failed; retried at `retryAt` when that may help. `signedOut`: the session ended. */
+  | { kind: "failed"; message: string; retryAt: number | null; signedOut?: boolean }
   /** Nothing that can be sent: a new post without a title, or only fields with errors. */
   | { kind: "blocked" }
   /** Refused because the post changed elsewhere: the writer chooses (see `conflict`). */
@@ -403,7 +403,7 @@ export class DraftStore {
       return;
     }
     if (code === "UNAUTHORIZED") {
-      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry() } });
+      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry(), signedOut: true } });
       return;
     }
     if (retryable(code)) {
