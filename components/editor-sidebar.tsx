@@ -9,6 +9,7 @@ import { publishBlockedReason } from "./editor/publish-control";
 import { ScheduleForm } from "./editor/schedule-form";
 import { PostStatusBadge, PostVisibilityBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
+import { SharePanel } from "./share-panel";
 import { errorMessage } from "./trpc-errors";
 import { Button } from "./ui/button";
 
@@ -110,6 +111,9 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
               >
                 View public page <span aria-hidden="true">→</span>
               </Link>
+            ) : null}
+            {isLive ? (
+              <SharePanel path={`/@${username}/${post.slug}`} title={post.title} excerpt={post.excerpt} coverImageUrl={post.coverImageUrl} />
             ) : (
               <p className="text-sm text-stone-600">Goes live as soon as it is processed.</p>
             )}
