@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getViewer } from "@/server/cache/viewer";
 import { Logo } from "./logo";
 import { NavLink } from "./nav-link";
+import { AuthorAvatar } from "./reading/author-avatar";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
 import { buttonClasses } from "./ui/button";
@@ -34,7 +35,7 @@ export async function SiteHeader() {
   const user = session?.user;
   return (
     <header data-site-header className="top-0 z-30 border-b border-stone-200/80 bg-paper/90 backdrop-blur supports-[backdrop-filter]:bg-paper/75 sm:sticky">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-1.5 sm:h-16 sm:flex-nowrap sm:px-6 sm:py-0">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1.5 sm:gap-x-6 sm:h-16 sm:flex-nowrap sm:px-6 sm:py-0">
         <Logo />
         {user ? (
           <>
@@ -53,11 +54,13 @@ export async function SiteHeader() {
               </span>
               <Link
                 href={`/@${user.username}`}
-                className="touch:py-3 min-w-0 max-w-[8rem] truncate rounded-md px-2 py-1 text-sm font-medium text-stone-700 hover:text-stone-950 sm:max-w-[14rem]"
+                className="flex min-w-0 items-center rounded-md px-1 py-1 text-sm font-medium text-stone-700 hover:text-stone-950 sm:max-w-[14rem] sm:px-2"
                 title="Your public page"
               >
                 <span className="sr-only">Signed in as </span>
-                {user.name}
+                {/* On a phone the initial stands for the name, which stays the link's accessible name. */}
+                <AuthorAvatar name={user.name} size="sm" className="sm:hidden" />
+                <span className="truncate max-sm:sr-only">{user.name}</span>
               </Link>
               <span className="shrink-0 whitespace-nowrap">
                 <SignOutButton />

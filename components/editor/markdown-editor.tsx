@@ -153,6 +153,11 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
           dropCursor(),
           highlightSpecialChars(),
           EditorView.lineWrapping,
+          // The page scrolls (not the editor): keep the caret out from under the sticky editor bar.
+          EditorView.scrollMargins.of(() => {
+            const bar = document.querySelector("[data-editor-bar]");
+            return bar ? { top: bar.getBoundingClientRect().height + 8 } : null;
+          }),
           EditorState.allowMultipleSelections.of(true),
           // Our own Enter and Backspace below (Prec.highest) replace lang-markdown's keymap.
           markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: false }),

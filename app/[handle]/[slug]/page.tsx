@@ -138,7 +138,7 @@ export default async function PostPage({ params }: Props) {
             <img
               src={post.coverImageUrl}
               alt=""
-              className="mx-auto max-h-56 w-full rounded-xl sm:max-h-[34rem] bg-stone-100 object-cover shadow-sm"
+              className="mx-auto aspect-video max-h-56 w-full rounded-xl sm:max-h-[34rem] bg-stone-100 object-cover shadow-sm"
               referrerPolicy="no-referrer"
             />
           </div>
