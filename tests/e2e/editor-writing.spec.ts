@@ -149,6 +149,17 @@ for (const { name, viewport } of viewports) {
       await expect(link).toHaveAttribute("target", "_blank");
     });
 
+    test("Publish from the bar, then the share panel shows the link and the preview card", async ({ page }) => {
+      const post = await openDraft(page, "A short note worth sharing, with an opening line readers see in previews.");
+      await page.getByRole("button", { name: "Publish", exact: true }).click();
+      const share = page.getByRole("region", { name: "Share your post" });
+      await expect(share).toBeVisible({ timeout: 30_000 });
+      await expect(share.getByRole("textbox", { name: "Link" })).toHaveValue(new RegExp(`/@[^/]+/${post.slug}$`));
+      await expect(share.getByRole("button", { name: "Copy link" })).toBeVisible();
+      await expect(share.getByRole("figure")).toContainText("Structure");
+      await expect(share.getByRole("figure")).toContainText("A short note worth sharing");
+    });
+
     test("a new post starts in the title, and Tab goes on to the body", async ({ page }) => {
       await page.goto("/editor/new");
       const title = page.getByRole("textbox", { name: "Title" });
