@@ -6,6 +6,44 @@ import { postStatuses, postVisibilities } from "@/lib/validations/post";
 // The job contract shared by the web (producer) and the worker (consumer). Payloads carry ids only:
 // the database row is the source of truth. No Next-only imports: the worker loads this file.
 
+// --- Contract versions: during a rolling deploy, web and workers of two releases share the queues ---
+
+/**
+ * The version of this job contract, stamped on every payload (withContractVersion). Rules:
+ * - adding an optional field needs no new version: readers ignore fields they do not know (zod's
+ *   objects drop them), so a worker of the previous release processes the job as before;
+ * - a change an older worker must not process (a required field, a new `kind`, a field whose meaning
+ *   changes) gets a new version and must fail the older schema (use a new field name), so that
+ *   parseJobPayload tells the older worker to leave the job for a newer one instead of failing it.
+ */
+// 2: change-email jobs carry no address (the account's pending_email holds it); a version-1 worker
+//    cannot read them and leaves them for a newer one.
+export const JOB_CONTRACT_VERSION = 2;
+
+/** A payload as enqueued: stamped with the contract version of the release that wrote it. */
+export function withContractVersion<T extends object>(payload: T): T & { contractVersion: number } {
+  return { ...payload, contractVersion: JOB_CONTRACT_VERSION };
+}
+
+const stampedVersionSchema = z.object({ contractVersion: z.number().int().positive().optional() });
+
+export type ParsedJobPayload<T> =
+  | { outcome: "ok"; data: T }
+  /** Written by a newer release and not readable here: leave the job for a newer worker. */
+  | { outcome: "newer"; contractVersion: number; error: string }
+  | { outcome: "invalid"; error: string };
+
+/** Reads a job's payload with its schema, telling a newer release's payload from a broken one. */
+export function parseJobPayload<T>(schema: z.ZodType<T>, data: unknown): ParsedJobPayload<T> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { outcome: "ok", data: parsed.data };
+  const stamped = stampedVersionSchema.safeParse(data);
+  // Jobs enqueued before payloads carried a version are version 1.
+  const contractVersion = (stamped.success && stamped.data.contractVersion) || 1;
+  const error = z.prettifyError(parsed.error);
+  return contractVersion > JOB_CONTRACT_VERSION ? { outcome: "newer", contractVersion, error } : { outcome: "invalid", error };
+}
+
 export const POSTS_QUEUE = "posts";
 export const PROCESS_POST_JOB = "process-post";
 
@@ -99,18 +137,21 @@ export const SWEEP_UNVERIFIED_JOB = "sweep-unverified-accounts";
 export const SWEEP_UNVERIFIED_SCHEDULER_ID = "sweep-unverified-accounts";
 
 /**
- * Which mail to send. Ids (and addresses) only: the worker reads the account and issues the link's token
- * itself, so no usable token ever sits in Redis, and the web does the same work whatever the account's state.
+ * Which mail to send. Ids (and, for a reset, the address asked about) only: the worker reads the account
+ * and issues the link's token itself, so no usable token ever sits in Redis, and the web does the same
+ * work whatever the account's state. No job carries an address a link could be sent to: a job added by
+ * hand (or forged through the queue dashboard) can only mail an account's own address or the new
+ * address its writer asked for.
  */
 export const sendMailPayloadSchema = z.discriminatedUnion("kind", [
   /** Sign-up: the link that verifies the address (also re-sent when a pending account signs up again). */
   z.object({ kind: z.literal("verify-email"), userId: z.uuid() }),
   /** Someone signed up with an address that already has an account. */
   z.object({ kind: z.literal("account-exists"), userId: z.uuid() }),
-  /** "Forgot password": sent only if the address has an account; nothing otherwise. */
+  /** "Forgot password": sent only to the account with this address, if any; nothing otherwise. */
   z.object({ kind: z.literal("reset-password"), email: z.string().max(254) }),
-  /** Settings: the link that switches the account to the new address, sent to that address. */
-  z.object({ kind: z.literal("change-email"), userId: z.uuid(), newEmail: z.string().max(254) }),
+  /** Settings: the link that switches the account to the new address it asked for (kept on the account). */
+  z.object({ kind: z.literal("change-email"), userId: z.uuid() }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 

@@ -55,6 +55,7 @@ export async function signUp(page: Page, writer: Writer): Promise<void> {
   await submitSignUp(page, writer);
   const token = await mailedToken(writer.email, "verify-email");
   await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+  await page.getByLabel("Password").fill(writer.password);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();

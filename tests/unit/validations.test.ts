@@ -35,6 +35,29 @@ describe("userProfileUpdateSchema", () => {
   });
 });
 
+describe("display names", () => {
+  it.each([
+    ["CRLF and a forged header", "Eve\r\nBcc: all@example.net", "Eve Bcc: all@example.net"],
+    ["a lone LF, CR and tab", "a\nb\rc\td", "a b c d"],
+    ["NUL and other C0 controls", "a\u0000b\u0007c\u001bd", "a b c d"],
+    ["DEL and C1 controls (NEL)", "a\u007fb\u0085c", "a b c"],
+    ["line and paragraph separators", "a\u2028b\u2029c", "a b c"],
+    ["direction overrides and isolates", "\u202Egnp.exe\u2066x\u2069", "gnp.exe x"],
+    ["zero-width spaces, direction marks and the BOM", "a\u200Bb\u200Fc\uFEFF", "a b c"],
+    ["runs of spaces", "  Ann   Lee  ", "Ann Lee"],
+  ])("become one line of visible text: %s", (_case, input, expected) => {
+    expect(userRegisterSchema.parse({ ...valid, displayName: input }).displayName).toBe(expected);
+    expect(userProfileUpdateSchema.parse({ displayName: input }).displayName).toBe(expected);
+  });
+
+  it("keep letters of every script, and refuse a name of only invisible characters", () => {
+    // ZWNJ (Persian) and ZWJ (an emoji family) are part of the text.
+    for (const name of ["Zoë 山田 محمد", "می\u200Cخواهم", "👩\u200D👩\u200D👧"]) expect(userProfileUpdateSchema.parse({ displayName: name }).displayName).toBe(name);
+    expect(userProfileUpdateSchema.safeParse({ displayName: "\r\n\u200B\u2028" }).error?.issues[0]?.message).toBe("Display name is required.");
+    expect(userProfileUpdateSchema.safeParse({ displayName: "x".repeat(81) }).error?.issues[0]?.message).toBe("Display name must be at most 80 characters.");
+  });
+});
+
 describe("post schemas", () => {
   it("requires a title and bounds the body", () => {
     expect(postCreateSchema.safeParse({ title: " ", markdown: "" }).error?.issues[0]?.message).toBe("Give the post a title.");

@@ -37,7 +37,7 @@ import {
 } from "../../posts/service";
 import { renderMarkdown } from "../../render";
 import { getPublicProfileByUsername } from "../../users/service";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { createTRPCRouter, protectedProcedure, publicProcedure, watchSession } from "../trpc";
 
 export const postsRouter = createTRPCRouter({
   create: protectedProcedure.input(postCreateSchema).mutation(({ ctx, input }) => createPost(ctx.session.user.id, input)),
@@ -83,10 +83,23 @@ export const postsRouter = createTRPCRouter({
   /** Exactly the worker's pipeline, without saving; the input schema bounds its size. */
   preview: publicProcedure.input(postPreviewSchema).mutation(({ input }) => ({ html: renderMarkdown(input.markdown).html })),
 
-  /** Live status of the writer's posts over server-sent events, fed by the worker through Redis. */
+  /**
+   * Live status of the writer's posts over server-sent events, fed by the worker through Redis. The
+   * stream ends once its session is signed out or revoked (checked before each event and periodically).
+   */
   onStatusChange: protectedProcedure.subscription(async function* ({ ctx, signal }) {
-    for await (const event of postStatusEvents(ctx.session.user.id, signal)) {
-      yield tracked(`${event.postId}:${event.version}:${event.status}:${event.at}`, event);
+    const session = watchSession(ctx, signal);
+    try {
+      for await (const event of postStatusEvents(ctx.session.user.id, session.signal)) {
+        if (!(await session.stillSignedIn())) return;
+        yield tracked(`${event.postId}:${event.version}:${event.status}:${event.at}`, event);
+      }
+    } catch (err) {
+      // The watch aborted the wait for the next event: the client left or the session ended.
+      if (session.signal.aborted) return;
+      throw err;
+    } finally {
+      session.stop();
     }
   }),
 });
