@@ -11,6 +11,7 @@ import { ScheduleForm } from "./editor/schedule-form";
 import { canGoLive, postState, unpublishedChanges } from "./post-state";
 import { PostStateBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
+import { SharePanel } from "./share-panel";
 import { errorMessage } from "./trpc-errors";
 import { Button } from "./ui/button";
 import { useNow } from "./use-now";
@@ -36,13 +37,15 @@ export interface EditorSidebarProps {
   history: ReactNode;
   /** Discard changes replaced the working copy with the live version (the editor loads it). */
   onDiscarded?(post: OwnPost): void;
+  /** The review sheet open now (Publish, Update or Unpublish), opened here or from the sticky bar. */
+  review: ReviewAction | null;
+  onReview(action: ReviewAction | null): void;
 }
 
 /** The editor's side panel: live status, publishing and scheduling, settings, processed numbers, history. */
-export function EditorSidebar({ post, username, dirty, settings, history, onDiscarded }: EditorSidebarProps) {
+export function EditorSidebar({ post, username, dirty, settings, history, onDiscarded, review, onReview }: EditorSidebarProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [review, setReview] = useState<ReviewAction | null>(null);
   const [discarding, setDiscarding] = useState(false);
   // After Publish or Update, keyboard focus goes to "View public page" once the post is live.
   const [focusPublicLink, setFocusPublicLink] = useState(false);
@@ -81,10 +84,8 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
           <p className="text-sm text-stone-600">Saved as you write, once it has a title. Only you will see it until you publish.</p>
         </Section>
         <Section id="publishing-heading" title="Publishing">
-          <Button className="w-full" disabled aria-describedby="publish-reason">
-            Publish…
-          </Button>
-          <p id="publish-reason" className="mt-2 text-sm text-stone-500">
+          {/* Publish itself is in the editor's sticky bar (PublishControl), described by this line. */}
+          <p id="publish-reason" className="text-sm text-stone-500">
             The post can be published once it is saved.
           </p>
         </Section>
@@ -126,30 +127,34 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
                 View public page <span aria-hidden="true">→</span>
               </Link>
             ) : null}
+            {isLive ? (
+              <SharePanel
+                path={`/@${username}/${post.publishedSlug ?? post.slug}`}
+                title={post.title}
+                excerpt={post.excerpt}
+                coverImageUrl={post.coverImageUrl}
+              />
+            ) : null}
             {canGoLive(post) ? (
               <div className="space-y-2">
-                <Button className="w-full" disabled={dirty} aria-describedby="update-reason" onClick={() => setReview(isLive ? "update" : "publish")}>
-                  {isLive ? "Update post…" : "Publish…"}
-                </Button>
+                {/* Update itself is in the editor's sticky bar (PublishControl), described by this line. */}
+                <p id="update-reason" className="text-sm text-stone-500">
+                  {saveFirst ?? (isLive ? "Your edits to a live post stay private until you update it." : "Edited since you pressed Publish.")}
+                </p>
                 {isLive ? (
                   <Button variant="secondary" className="w-full" onClick={() => setDiscarding(true)}>
                     Discard changes
                   </Button>
                 ) : null}
-                <p id="update-reason" className="text-sm text-stone-500">
-                  {saveFirst ?? (isLive ? "Your edits to a live post stay private until you update it." : "Edited since you pressed Publish.")}
-                </p>
               </div>
             ) : null}
-            <Button variant="secondary" className="w-full" onClick={() => setReview("unpublish")}>
+            <Button variant="secondary" className="w-full" onClick={() => onReview("unpublish")}>
               Unpublish…
             </Button>
           </div>
         ) : (
           <div className="space-y-2">
-            <Button className="w-full" disabled={dirty} aria-describedby="publish-reason" onClick={() => setReview("publish")}>
-              Publish…
-            </Button>
+            {/* Publish itself is in the editor's sticky bar (PublishControl), described by this line. */}
             <p id="publish-reason" className="text-sm text-stone-500">
               {saveFirst ?? (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "You see how it will look before it goes out.")}
             </p>
@@ -192,11 +197,11 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
         action={review}
         post={post}
         username={username}
-        onClose={() => setReview(null)}
+        onClose={() => onReview(null)}
         onDone={(next, when) => {
           const action = review;
           onSuccess(next);
-          setReview(null);
+          onReview(null);
           if (when === "now" && action !== "unpublish") setFocusPublicLink(true);
         }}
       />

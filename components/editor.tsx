@@ -14,6 +14,8 @@ import { formatLocalDateTime } from "./editor/local-date-time";
 import { MarkdownEditor, type MarkdownEditorHandle } from "./editor/markdown-editor";
 import { PostSettings } from "./editor/post-settings";
 import { PreviewPane } from "./editor/preview-pane";
+import { PublishControl } from "./editor/publish-control";
+import type { ReviewAction } from "./editor/review-sheet";
 import { textStats } from "./editor/text-stats";
 import { EditorSidebar } from "./editor-sidebar";
 import { IN_FLIGHT_REFETCH_MS } from "./post-queries";
@@ -68,6 +70,8 @@ export function Editor({ initialPost, username }: EditorProps) {
   const bodyRef = useRef<MarkdownEditorHandle>(null);
   const [showPreview, setShowPreview] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // Publish, Update or Unpublish under review: opened from the sticky bar or the side panel.
+  const [review, setReview] = useState<ReviewAction | null>(null);
 
   const [store] = useState(
     () =>
@@ -161,20 +165,25 @@ export function Editor({ initialPost, username }: EditorProps) {
   const wasPublic = post !== null && (post.publishedAt !== null || post.visibility !== "draft");
 
   return (
-    <div className={cn("mx-auto w-full px-4 py-6 sm:px-6 sm:py-8", showPreview ? "max-w-[96rem]" : "max-w-6xl")}>
-      <div className="flex flex-col gap-4 border-b border-stone-200 pb-5 sm:flex-row sm:items-center sm:justify-between">
-        <div className="min-w-0">
-          <Link href="/dashboard" className="text-sm font-medium text-stone-500 hover:text-stone-900">
+    <div className={cn("mx-auto w-full px-4 pb-6 sm:px-6 sm:pb-8", showPreview ? "max-w-[96rem]" : "max-w-6xl")}>
+      {/* The editor bar stays at the top of the window while the post scrolls (the site's header steps
+          aside on editor pages, see globals.css), so the save status, Save and Publish are always in reach. */}
+      <div
+        data-editor-bar
+        className="sticky top-0 z-30 -mx-4 flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-stone-200 bg-paper/95 px-4 py-2 backdrop-blur sm:-mx-6 sm:px-6 sm:py-3 supports-[backdrop-filter]:bg-paper/85"
+      >
+        <div className="flex min-w-0 items-baseline gap-3">
+          <Link href="/dashboard" className="touch:py-3 shrink-0 text-sm font-medium text-stone-500 hover:text-stone-900">
             <span aria-hidden="true">← </span>Your posts
           </Link>
-          <h1 className="mt-1 text-2xl font-semibold tracking-tight text-stone-900">{postId ? "Edit post" : "New post"}</h1>
+          <h1 className="truncate text-lg font-semibold tracking-tight text-stone-900 sm:text-xl">{postId ? "Edit post" : "New post"}</h1>
         </div>
-        <div className="flex flex-wrap items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-2 sm:gap-3">
           <p
             role="status"
             aria-label="Save status"
             className={cn(
-              "flex items-center gap-1.5 text-sm",
+              "flex min-w-0 items-center gap-1.5 text-sm max-sm:basis-full max-sm:justify-end",
               status.tone === "problem" ? "font-medium text-red-800" : status.tone === "pending" ? "font-medium text-amber-800" : "text-stone-500",
             )}
           >
@@ -193,6 +202,7 @@ export function Editor({ initialPost, username }: EditorProps) {
             Preview
           </Button>
           <Button
+            variant="secondary"
             pending={saving}
             disabled={!hydrated || (postId !== null && !dirty && !saving)}
             aria-describedby="save-shortcut"
@@ -201,8 +211,9 @@ export function Editor({ initialPost, username }: EditorProps) {
             Save
           </Button>
           <span id="save-shortcut" className="sr-only">
-            Changes save by themselves a moment after you stop typing. Shortcut: Control or Command plus S.
+            Changes save by themselves a moment after you stop typing, and every few seconds while you type. Shortcut: Control or Command plus S.
           </span>
+          <PublishControl post={post} dirty={dirty} onReview={setReview} />
         </div>
       </div>
 
@@ -245,6 +256,15 @@ export function Editor({ initialPost, username }: EditorProps) {
         {save.kind === "failed" ? (
           <Alert tone="error" title="Not saved">
             {save.message} Your text is kept on this device{save.retryAt ? "; saving is retried" : ""}.
+            {save.signedOut ? (
+              <>
+                {" "}
+                {/* A new tab: this one keeps the editor and its unsaved text. */}
+                <a href="/sign-in" target="_blank" rel="noopener" className="font-semibold underline underline-offset-4">
+                  Sign in<span className="sr-only"> (opens in a new tab)</span>
+                </a>
+              </>
+            ) : null}
           </Alert>
         ) : null}
         {notice ? (
@@ -273,9 +293,13 @@ export function Editor({ initialPost, username }: EditorProps) {
                 placeholder="A title for your post"
                 value={draft.title}
                 onChange={(event) => store.edit({ title: event.target.value.replace(/[\r\n]+/g, " ") })}
+                // A new post starts in its title.
+                autoFocus={postId === null && initialPost === null}
                 onKeyDown={(event) => {
-                  // Enter moves on to the body instead of adding a line break.
-                  if (event.key === "Enter" && !event.nativeEvent.isComposing) {
+                  // Enter and Tab move on to the body (Enter instead of a line break; Tab past the
+                  // formatting toolbar, which Shift+Tab from the body reaches).
+                  const toBody = (event.key === "Enter" && !event.nativeEvent.isComposing) || (event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey);
+                  if (toBody) {
                     event.preventDefault();
                     bodyRef.current?.focus();
                   }
@@ -302,7 +326,7 @@ export function Editor({ initialPost, username }: EditorProps) {
             </div>
             <p id={`${BODY_ID}-hint`} className={cn("text-sm text-stone-500", showPreview && "max-xl:hidden")}>
               <code className="text-stone-600">## Heading</code>, <code className="text-stone-600">**bold**</code>, <code className="text-stone-600">- list</code>,{" "}
-              <code className="text-stone-600">[link](https://…)</code>. Raw HTML is removed. Tab moves on to the next field.
+              <code className="text-stone-600">[link](https://…)</code>. Pasted formatted text becomes Markdown. Raw HTML is removed. Tab moves on to the next field.
             </p>
             <div className={cn("grid gap-6 pt-1", showPreview && "xl:grid-cols-2")}>
               <div className={cn("min-w-0 space-y-1.5", showPreview && "max-xl:hidden")}>
@@ -357,6 +381,8 @@ export function Editor({ initialPost, username }: EditorProps) {
           post={post}
           username={username}
           dirty={dirty}
+          review={review}
+          onReview={setReview}
           onDiscarded={(live) => {
             store.replaceWith(live);
             setNotice("Unpublished changes discarded: the editor shows the live version.");

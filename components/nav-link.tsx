@@ -14,7 +14,7 @@ export function NavLink({ href, children, className }: { href: string; children:
       href={href}
       aria-current={current ? "page" : undefined}
       className={cn(
-        "rounded-md px-2.5 py-1.5 text-sm font-medium text-stone-600 transition-colors hover:bg-stone-200/60 hover:text-stone-900",
+        "touch:py-3 inline-block rounded-md px-2.5 py-1.5 text-sm font-medium text-stone-600 transition-colors hover:bg-stone-200/60 hover:text-stone-900",
         "aria-[current=page]:text-stone-900 aria-[current=page]:bg-stone-200/70",
         className,
       )}

@@ -9,7 +9,6 @@ import { DeletePostDialog } from "./dashboard/delete-post-dialog";
 import { filterOptions, PostFilters } from "./dashboard/post-filters";
 import { LocalDateTime } from "./editor/local-date-time";
 import { removeLocalDrafts } from "./editor/local-drafts";
-import { FormattedDate } from "./formatted-date";
 import { PostListSkeleton } from "./post-list-skeleton";
 import { IN_FLIGHT_REFETCH_MS, POST_LIST_LIMIT, postListInput, type PostListFilter } from "./post-queries";
 import { ReviewSheet } from "./editor/review-sheet";
@@ -202,7 +201,7 @@ export function PostItem({ post, username, onDelete }: { post: OwnPost; username
           </h2>
           <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-stone-500">
             <span>
-              Updated <FormattedDate date={post.updatedAt} />
+              Updated <LocalDateTime date={post.updatedAt} />
             </span>
             {post.visibility === "scheduled" && post.scheduledAt ? (
               <>

@@ -46,7 +46,8 @@ export default async function SearchPage({ searchParams }: Props) {
     <div className="mx-auto w-full max-w-3xl px-4 py-14 sm:px-6 sm:py-16">
       <h1 className="font-serif text-4xl font-semibold tracking-tight text-stone-900">Search</h1>
       <p className="mt-3 text-stone-600">
-        Every published post, by its words. Use quotes for a phrase and a minus for words to leave out: <q>slow mornings</q> -coffee.
+        Every published post, by its words, its author’s name and its tags. The beginning of a word is enough (<q>releas</q> finds
+        “release”); use quotes for a phrase and a minus for words to leave out: <q>slow mornings</q> -coffee.
       </p>
       <SearchForm query={q} autoFocus={!q} className="mt-8" />
 

@@ -24,7 +24,8 @@ export interface PostFiltersProps {
 export function PostFilters({ filter, onFilterChange, search, onSearchChange }: PostFiltersProps) {
   return (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
-      <div role="group" aria-label="Show posts" className="flex max-w-full gap-1 self-start overflow-x-auto rounded-lg bg-stone-200/60 p-1">
+      {/* Wraps rather than scrolls: on a phone every filter stays in sight. */}
+      <div role="group" aria-label="Show posts" className="flex max-w-full flex-wrap gap-1 self-start rounded-lg bg-stone-200/60 p-1">
         {filterOptions.map((option) => {
           const active = option.value === filter;
           return (
@@ -34,7 +35,7 @@ export function PostFilters({ filter, onFilterChange, search, onSearchChange }: 
               aria-pressed={active}
               onClick={() => onFilterChange(option.value)}
               className={cn(
-                "shrink-0 rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+                "touch:min-h-11 shrink-0 rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
                 active ? "bg-white text-stone-900 shadow-xs ring-1 ring-stone-200" : "text-stone-600 hover:bg-white/60 hover:text-stone-900",
               )}
             >

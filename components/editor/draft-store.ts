@@ -17,11 +17,14 @@ import {
 } from "./post-fields";
 
 // The editor's draft and its way to the server, outside React: what is on screen, what the server has
-// (and at which version), autosave about a second after typing stops, retries while offline, a local
+// (and at which version), autosave about a second after typing stops (and at least every ten seconds
+// while typing goes on), retries while offline, a local
 // copy of every keystroke until the server confirms it, and conflicts that never overwrite silently.
 // React reads it with useSyncExternalStore.
 
 export const AUTOSAVE_DELAY_MS = 1_000;
+/** The longest an edit waits for a pause in typing: steady typing still reaches the server this often. */
+export const AUTOSAVE_MAX_WAIT_MS = 10_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 export type SaveState =
@@ -32,8 +35,8 @@ export type SaveState =
   | { kind: "saving" }
   /** The server could not be reached; the next attempt is at `retryAt`. */
   | { kind: "offline"; retryAt: number }
-  /** The server refused or failed; retried at `retryAt` when that may help. */
-  | { kind: "failed"; message: string; retryAt: number | null }
+  /** The server refused or failed; retried at `retryAt` when that may help. `signedOut`: the session ended. */
+  | { kind: "failed"; message: string; retryAt: number | null; signedOut?: boolean }
   /** Nothing that can be sent: a new post without a title, or only fields with errors. */
   | { kind: "blocked" }
   /** Refused because the post changed elsewhere: the writer chooses (see `conflict`). */
@@ -94,6 +97,8 @@ export class DraftStore {
   private readonly listeners = new Set<() => void>();
   private readonly options: DraftStoreOptions;
   private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the oldest edit not yet sent was made (ms since the epoch); null when every edit was sent. */
+  private unsentSince: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private inFlight: Promise<void> | null = null;
@@ -201,14 +206,17 @@ export class DraftStore {
     const waiting = save.kind === "saving" || save.kind === "conflict" || save.kind === "offline";
     const dirty = isDirty(this.snapshot.postId, draft, this.snapshot.base);
     this.set({ draft, fieldErrors, save: waiting ? save : dirty ? { kind: "pending" } : { kind: "idle" } });
+    this.unsentSince ??= Date.now();
     this.keepLocally();
     this.scheduleAutosave();
   }
 
+  /** Saves after `delay` without edits, but never later than AUTOSAVE_MAX_WAIT_MS after the oldest unsent edit. */
   private scheduleAutosave(delay = AUTOSAVE_DELAY_MS): void {
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
     this.autosaveTimer = null;
     if (!this.active || this.snapshot.conflict || !this.snapshot.dirty) return;
+    if (this.unsentSince !== null) delay = Math.min(delay, Math.max(0, this.unsentSince + AUTOSAVE_MAX_WAIT_MS - Date.now()));
     this.autosaveTimer = setTimeout(() => {
       this.autosaveTimer = null;
       void this.save("auto");
@@ -253,6 +261,8 @@ export class DraftStore {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.autosaveTimer = null;
     this.retryTimer = null;
+    // This attempt sends every edit made so far; the max-wait clock restarts with the next one.
+    this.unsentSince = null;
     const attempt = this.snapshot.postId ? this.saveEdit() : this.saveNew(trigger);
     this.inFlight = attempt.finally(() => {
       this.inFlight = null;
@@ -393,7 +403,7 @@ export class DraftStore {
       return;
     }
     if (code === "UNAUTHORIZED") {
-      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry() } });
+      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry(), signedOut: true } });
       return;
     }
     if (retryable(code)) {

@@ -83,7 +83,7 @@ export function FormattingToolbar({ controls, disabled, onFormat, onInsertImage 
   }
 
   const itemClasses =
-    "inline-flex size-8 items-center justify-center rounded-md text-stone-600 hover:bg-stone-200/70 hover:text-stone-900 " +
+    "inline-flex size-8 touch:size-11 items-center justify-center rounded-md text-stone-600 hover:bg-stone-200/70 hover:text-stone-900 " +
     "focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-accent-600 disabled:opacity-50";
 
   return (

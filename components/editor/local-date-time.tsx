@@ -11,8 +11,12 @@ export function writerTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
 }
 
+// The same wording as the server's rendering ("Dec 7, 2026, 2:05 PM"), only in the writer's time zone:
+// every date on the dashboard and in the editor reads alike.
+const localFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
 export function formatLocalDateTime(date: Date): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return localFormat.format(date);
 }
 
 /** `yyyy-mm-ddThh:mm` in local time, for <input type="datetime-local">. */

@@ -1,5 +1,8 @@
-import { EditorSelection, type ChangeSpec, type EditorState, type SelectionRange } from "@codemirror/state";
-import type { EditorView } from "@codemirror/view";
+import { insertNewlineKeepIndent } from "@codemirror/commands";
+import { deleteMarkupBackward, insertNewlineContinueMarkupCommand } from "@codemirror/lang-markdown";
+import { syntaxTree } from "@codemirror/language";
+import { EditorSelection, type ChangeSpec, type EditorState, type SelectionRange, type StateCommand } from "@codemirror/state";
+import type { EditorView, KeyBinding } from "@codemirror/view";
 
 // Markdown formatting as CodeMirror commands, shared by the toolbar and the shortcuts. Each acts on every
 // selection range and toggles: applying bold to bold text removes it.
@@ -150,3 +153,56 @@ export function insertImage(view: EditorView, url: string, alt: string): void {
     userEvent: "input.format",
   });
 }
+
+const EMPTY_LIST_ITEM = /^[-+*](?: \[[ xX]\])?[ \t]*$|^\d+[.)][ \t]*$/;
+const EMPTY_QUOTE_LINE = /^>[ \t]*$/;
+
+/** True inside a fenced or indented code block, where text is taken as it is. */
+export function insideCode(state: EditorState, pos: number): boolean {
+  let node = syntaxTree(state).resolveInner(pos, -1);
+  for (;;) {
+    if (node.name === "FencedCode" || node.name === "CodeBlock") return true;
+    if (!node.parent) return false;
+    node = node.parent;
+  }
+}
+
+/**
+ * Enter on an empty top-level list item or quote line ends the list or quote: the marker goes, and a
+ * blank line keeps what is typed next out of it (without one, Markdown reads the next line as more of
+ * the last item or the quote). Nested items are left to lang-markdown, which moves them up a level.
+ */
+export const exitEmptyBlock: StateCommand = ({ state, dispatch }) => {
+  const range = state.selection.main;
+  if (state.selection.ranges.length > 1 || !range.empty || insideCode(state, range.head)) return false;
+  const line = state.doc.lineAt(range.head);
+  if (range.head !== line.to || !(EMPTY_LIST_ITEM.test(line.text) || EMPTY_QUOTE_LINE.test(line.text))) return false;
+  const previous = line.number > 1 ? state.doc.line(line.number - 1).text : "";
+  const next = line.number < state.doc.lines ? state.doc.line(line.number + 1).text : "";
+  const blankBefore = previous.trim() === "" ? "" : state.lineBreak;
+  const blankAfter = next.trim() === "" ? "" : state.lineBreak;
+  dispatch(
+    state.update({
+      changes: { from: line.from, to: line.to, insert: blankBefore + blankAfter },
+      selection: EditorSelection.cursor(line.from + blankBefore.length),
+      scrollIntoView: true,
+      userEvent: "input",
+    }),
+  );
+  return true;
+};
+
+/** Continues a list or quote on the next line (lang-markdown); an empty nested item moves up a level. */
+const continueMarkup = insertNewlineContinueMarkupCommand({ nonTightLists: false });
+
+/**
+ * Enter: leaves an empty list or quote, else continues its markup. Everywhere else (fenced code
+ * included) it keeps the previous line's indentation and nothing more: no language's auto-indent,
+ * which in an unclosed JavaScript block indented every later line of a post.
+ */
+export const markdownEnter: StateCommand = (target) => exitEmptyBlock(target) || continueMarkup(target) || insertNewlineKeepIndent(target);
+
+export const markdownEnterKeymap: readonly KeyBinding[] = [
+  { key: "Enter", run: markdownEnter },
+  { key: "Backspace", run: deleteMarkupBackward },
+];

@@ -7,14 +7,64 @@ import { languages } from "@codemirror/language-data";
 import { Annotation, EditorState, Prec } from "@codemirror/state";
 import { drawSelection, dropCursor, EditorView, highlightSpecialChars, keymap, placeholder as placeholderText } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
-import { useEffect, useEffectEvent, useImperativeHandle, useLayoutEffect, useRef, type Ref } from "react";
+import { useEffect, useEffectEvent, useImperativeHandle, useLayoutEffect, useRef, useState, type Ref } from "react";
 import { cn } from "../ui/cn";
 import { useHydrated } from "../use-hydrated";
-import { insertImage, runFormat, type FormatCommand } from "./markdown-commands";
+import { insertImage, insideCode, markdownEnterKeymap, runFormat, type FormatCommand } from "./markdown-commands";
 
 // The Markdown body: CodeMirror 6 with Markdown highlighting (code blocks in their own language), the
 // formatting shortcuts, and a label for assistive technology. Tab is left to the browser (no
-// indentWithTab), so keyboard users are never trapped in the editor.
+// indentWithTab), so keyboard users are never trapped in the editor. Enter keeps the text's structure
+// (see markdownEnterKeymap); rich text pasted from documents and web pages arrives as Markdown.
+
+/** The HTML→Markdown converter is loaded on first use (most sessions never paste rich text). */
+let pasteConverter: Promise<typeof import("./paste-html")> | null = null;
+function loadPasteConverter() {
+  pasteConverter ??= import("./paste-html").catch((error: unknown) => {
+    pasteConverter = null; // a failed chunk load (offline) is tried again on the next paste
+    throw error;
+  });
+  return pasteConverter;
+}
+
+export const IMAGE_PASTE_MESSAGE =
+  "Image upload is not available yet, so the pasted image was not added. To show an image, put it online and add it with the Image button.";
+
+/**
+ * Pasted rich text becomes Markdown; plain text (and anything pasted into a code block) stays as it is;
+ * an image file is refused with a message, never silently.
+ */
+function handlePaste(event: ClipboardEvent, view: EditorView, announce: (message: string) => void): boolean {
+  const data = event.clipboardData;
+  if (!data) return false;
+  const html = data.getData("text/html");
+  const plain = data.getData("text/plain");
+  const { from, to } = view.state.selection.main;
+  if (!html.trim() || insideCode(view.state, from)) {
+    const hasImageFile = [...data.items].some((item) => item.kind === "file" && item.type.startsWith("image/"));
+    if (!hasImageFile || plain) return false;
+    event.preventDefault();
+    announce(IMAGE_PASTE_MESSAGE);
+    return true;
+  }
+  event.preventDefault();
+  const insert = (text: string) => {
+    // The converter may load after more typing: insert where the selection was, mapped through it.
+    const start = Math.min(from, view.state.doc.length);
+    const end = Math.min(Math.max(to, start), view.state.doc.length);
+    view.dispatch({ changes: { from: start, to: end, insert: text }, selection: { anchor: start + text.length }, scrollIntoView: true, userEvent: "input.paste" });
+  };
+  void loadPasteConverter().then(
+    ({ htmlToMarkdown }) => {
+      const pasted = htmlToMarkdown(html);
+      insert(pasted.rich && pasted.markdown ? pasted.markdown : plain);
+      if (pasted.droppedImages > 0) announce(`${pasted.droppedImages === 1 ? "One image was" : `${pasted.droppedImages} images were`} left out: ${IMAGE_PASTE_MESSAGE}`);
+      else if (pasted.rich) announce("Pasted as Markdown.");
+    },
+    () => insert(plain),
+  );
+  return true;
+}
 
 export interface MarkdownEditorHandle {
   focus(): void;
@@ -43,39 +93,39 @@ export interface MarkdownEditorProps {
 const external = Annotation.define<boolean>();
 
 const inkHighlight = HighlightStyle.define([
-  { tag: tags.heading1, fontWeight: "700", color: "#1c1917", fontSize: "1.2em" },
-  { tag: tags.heading2, fontWeight: "700", color: "#1c1917", fontSize: "1.1em" },
-  { tag: [tags.heading3, tags.heading4, tags.heading5, tags.heading6], fontWeight: "700", color: "#1c1917" },
-  { tag: tags.strong, fontWeight: "700", color: "#1c1917" },
+  { tag: tags.heading1, fontWeight: "700", color: "var(--color-stone-900)", fontSize: "1.2em" },
+  { tag: tags.heading2, fontWeight: "700", color: "var(--color-stone-900)", fontSize: "1.1em" },
+  { tag: [tags.heading3, tags.heading4, tags.heading5, tags.heading6], fontWeight: "700", color: "var(--color-stone-900)" },
+  { tag: tags.strong, fontWeight: "700", color: "var(--color-stone-900)" },
   { tag: tags.emphasis, fontStyle: "italic" },
   { tag: tags.strikethrough, textDecoration: "line-through" },
-  { tag: [tags.link, tags.url], color: "#316864" },
-  { tag: tags.url, textDecoration: "underline", textDecorationColor: "#86bdb6" },
-  { tag: tags.quote, color: "#57534e", fontStyle: "italic" },
-  { tag: tags.monospace, color: "#9f1239" },
-  { tag: [tags.processingInstruction, tags.contentSeparator, tags.meta], color: "#78716c" },
-  { tag: tags.list, color: "#44403c" },
+  { tag: [tags.link, tags.url], color: "var(--color-accent-600)" },
+  { tag: tags.url, textDecoration: "underline", textDecorationColor: "var(--color-accent-300)" },
+  { tag: tags.quote, color: "var(--color-stone-600)", fontStyle: "italic" },
+  { tag: tags.monospace, color: "var(--color-rose-800)" },
+  { tag: [tags.processingInstruction, tags.contentSeparator, tags.meta], color: "var(--color-stone-500)" },
+  { tag: tags.list, color: "var(--color-stone-700)" },
   // Code inside fenced blocks.
-  { tag: [tags.keyword, tags.modifier, tags.operatorKeyword], color: "#7c3aed" },
-  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: "#047857" },
-  { tag: [tags.comment, tags.blockComment, tags.lineComment], color: "#78716c", fontStyle: "italic" },
-  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: "#b45309" },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "#1d4ed8" },
-  { tag: [tags.typeName, tags.className, tags.namespace], color: "#0e7490" },
-  { tag: [tags.tagName, tags.attributeName], color: "#be185d" },
-  { tag: tags.invalid, color: "#b91c1c" },
+  { tag: [tags.keyword, tags.modifier, tags.operatorKeyword], color: "var(--color-violet-600)" },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: "var(--color-emerald-700)" },
+  { tag: [tags.comment, tags.blockComment, tags.lineComment], color: "var(--color-stone-500)", fontStyle: "italic" },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: "var(--color-amber-700)" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--color-blue-700)" },
+  { tag: [tags.typeName, tags.className, tags.namespace], color: "var(--color-cyan-700)" },
+  { tag: [tags.tagName, tags.attributeName], color: "var(--color-pink-700)" },
+  { tag: tags.invalid, color: "var(--color-red-700)" },
 ]);
 
 const inkTheme = EditorView.theme({
-  "&": { backgroundColor: "transparent", color: "#292524", fontSize: "0.95rem" },
+  "&": { backgroundColor: "transparent", color: "var(--color-stone-800)", fontSize: "0.95rem" },
   "&.cm-focused": { outline: "none" },
   ".cm-scroller": { fontFamily: "var(--font-mono)", lineHeight: "1.75rem", overflow: "visible" },
-  ".cm-content": { minHeight: "55vh", padding: "0.75rem 0", caretColor: "#2a5552" },
+  ".cm-content": { minHeight: "55vh", padding: "0.75rem 0", caretColor: "var(--color-accent-700)" },
   ".cm-line": { padding: "0 1rem" },
-  ".cm-placeholder": { color: "#78716c" },
-  "&.cm-focused .cm-cursor": { borderLeftColor: "#2a5552", borderLeftWidth: "2px" },
-  ".cm-selectionBackground": { backgroundColor: "#e7e5e4 !important" },
-  "&.cm-focused .cm-selectionBackground": { backgroundColor: "#b4d8d3 !important" },
+  ".cm-placeholder": { color: "var(--color-stone-500)" },
+  "&.cm-focused .cm-cursor": { borderLeftColor: "var(--color-accent-700)", borderLeftWidth: "2px" },
+  ".cm-selectionBackground": { backgroundColor: "var(--color-stone-200) !important" },
+  "&.cm-focused .cm-selectionBackground": { backgroundColor: "var(--color-accent-200) !important" },
 });
 
 export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy, describedBy, invalid, placeholder, className }: MarkdownEditorProps) {
@@ -83,7 +133,9 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
   const viewRef = useRef<EditorView | null>(null);
   const revisionRef = useRef(revision);
 
+  const [pasteNotice, setPasteNotice] = useState("");
   const reportChange = useEffectEvent((text: string) => onChange(text));
+  const announce = useEffectEvent((message: string) => setPasteNotice(message));
   const initialValue = useEffectEvent(() => value);
   const contentAttributes = useEffectEvent(() => ({ id, labelledBy, placeholder }));
 
@@ -101,9 +153,17 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
           dropCursor(),
           highlightSpecialChars(),
           EditorView.lineWrapping,
+          // The page scrolls (not the editor): keep the caret out from under the sticky editor bar.
+          EditorView.scrollMargins.of(() => {
+            const bar = document.querySelector("[data-editor-bar]");
+            return bar ? { top: bar.getBoundingClientRect().height + 8 } : null;
+          }),
           EditorState.allowMultipleSelections.of(true),
-          markdown({ base: markdownLanguage, codeLanguages: languages }),
+          // Our own Enter and Backspace below (Prec.highest) replace lang-markdown's keymap.
+          markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: false }),
+          Prec.highest(keymap.of(markdownEnterKeymap)),
           pasteURLAsLink,
+          EditorView.domEventHandlers({ paste: (event, view) => handlePaste(event, view, announce) }),
           syntaxHighlighting(inkHighlight),
           inkTheme,
           placeholderText(attributes.placeholder ?? ""),
@@ -133,7 +193,10 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
     // The DOM holds only the lines on screen; end-to-end tests read the whole text through this.
     Object.defineProperty(view.contentDOM, "inkwellMarkdown", { get: () => view.state.doc.toString() });
     viewRef.current = view;
+    // Fetch the converter while the writer reads, so a paste converts without a wait.
+    const preload = window.setTimeout(() => void loadPasteConverter().catch(() => {}), 2_000);
     return () => {
+      window.clearTimeout(preload);
       view.destroy();
       viewRef.current = null;
     };
@@ -189,6 +252,10 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
         </div>
       )}
       <div ref={hostRef} />
+      {/* Always in the page, so that what is put in it is announced. */}
+      <p role="status" aria-live="polite" className="px-4 text-sm text-stone-600 empty:hidden">
+        {pasteNotice}
+      </p>
     </div>
   );
 }

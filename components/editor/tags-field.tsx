@@ -70,7 +70,7 @@ export function TagsField({ id, tags, onChange, errors, disabled }: TagsFieldPro
                   onChange(tags.filter((t) => t !== tag));
                   setLocalError(null);
                 }}
-                className="inline-flex size-5 items-center justify-center rounded-full text-accent-700 hover:bg-accent-100 hover:text-accent-900"
+                className="touch:size-11 inline-flex size-5 items-center justify-center rounded-full text-accent-700 hover:bg-accent-100 hover:text-accent-900"
               >
                 <svg viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">
                   <path d="m4 4 8 8M12 4l-8 8" />

@@ -17,6 +17,8 @@ export function TagList({ tags, className, size = "sm" }: { tags: readonly strin
             className={cn(
               "inline-block rounded-full bg-stone-100 font-sans font-medium text-stone-700 ring-1 ring-stone-200 ring-inset transition-colors hover:bg-accent-50 hover:text-accent-800 hover:ring-accent-200",
               size === "sm" ? "px-2.5 py-0.5 text-xs" : "px-3 py-1 text-sm",
+              // A 44 px target on touch screens and phones.
+              "touch:inline-flex touch:min-h-11 touch:items-center touch:px-3.5 touch:text-sm",
             )}
           >
             <span aria-hidden="true">#</span>

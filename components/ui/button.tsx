@@ -19,9 +19,10 @@ const variants: Record<ButtonVariant, string> = {
   link: "text-accent-700 underline-offset-4 hover:underline px-0",
 };
 
+// On touch screens and phones every button is at least 44 px tall (the `touch` variant, globals.css).
 const sizes: Record<ButtonSize, string> = {
-  sm: "h-8 px-3 text-sm",
-  md: "h-10 px-4 text-sm",
+  sm: "h-8 px-3 text-sm touch:h-11",
+  md: "h-10 px-4 text-sm touch:h-11",
   lg: "h-11 px-5 text-base",
 };
 

@@ -28,16 +28,21 @@ function greetingName(recipient: MailRecipient): string | null {
   return recipient.verified ? recipient.displayName : null;
 }
 
-/** A plain mail: greeting, paragraphs, an optional button-like link; text and HTML from the same parts. */
+/**
+ * A plain mail: greeting, paragraphs, an optional button-like link; text and HTML from the same parts.
+ * The link follows the paragraphs that lead to it; the "not you? ignore this" line always comes last.
+ */
 function compose(kind: string, to: string, subject: string, name: string | null, paragraphs: string[], action?: { label: string; href: string }): OutgoingMail {
   const greeting = name === null ? "Hello," : `Hello ${name},`;
-  const lines = [greeting, "", ...paragraphs.flatMap((p) => [p, ""])];
-  if (action) lines.splice(2 + paragraphs.length, 0, `${action.label}: ${action.href}`, "");
+  const lead = paragraphs.filter((p) => p !== ignore);
+  const closing = paragraphs.filter((p) => p === ignore);
+  const lines = [greeting, "", ...lead.flatMap((p) => [p, ""]), ...(action ? [`${action.label}: ${action.href}`, ""] : []), ...closing.flatMap((p) => [p, ""])];
   const text = [...lines, "— InkWell"].join("\n");
   const html = [
     `<p>${escapeHtml(greeting)}</p>`,
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...lead.map((p) => `<p>${escapeHtml(p)}</p>`),
     action ? `<p><a href="${escapeHtml(action.href)}">${escapeHtml(action.label)}</a></p>` : "",
+    ...closing.map((p) => `<p>${escapeHtml(p)}</p>`),
     "<p>— InkWell</p>",
   ].join("\n");
   return { kind, to, subject, text, html, link: action?.href };

@@ -76,6 +76,8 @@ async function expectNoSeriousViolations(page: Page, path: string) {
 }
 
 test.describe("Accessibility (axe-core)", () => {
+  // Several pages per test, each analysed in full: minutes on a busy machine.
+  test.beforeEach(() => test.setTimeout(180_000));
   test("reading pages, as an anonymous reader", async ({ page }) => {
     await page.route(COVER_URL, (route) =>
       route.fulfill({ contentType: "image/svg+xml", body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 8"><rect width="16" height="8" fill="#86bdb6"/></svg>' }),
@@ -95,4 +97,23 @@ test.describe("Accessibility (axe-core)", () => {
       await test.step(path, () => expectNoSeriousViolations(writerPage, path));
     }
   });
+
+  // Dark mode has colours of its own (contrast), and a phone a layout of its own (the header, the
+  // collapsed contents, the editor's bar).
+  for (const { name, viewport } of [
+    { name: "desktop", viewport: { width: 1280, height: 800 } },
+    { name: "phone", viewport: { width: 390, height: 844 } },
+  ]) {
+    test(`in dark mode on a ${name}`, async ({ browser }) => {
+      const context = await browser.newContext({ viewport, colorScheme: "dark", storageState: await writerPage.context().storageState() });
+      const page = await context.newPage();
+      await page.route(COVER_URL, (route) =>
+        route.fulfill({ contentType: "image/svg+xml", body: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 8"><rect width="16" height="8" fill="#86bdb6"/></svg>' }),
+      );
+      for (const path of ["/", postPath, `/tags/${tag}`, `/search?q=footnote`, "/dashboard", editorPath, "/dashboard/settings"]) {
+        await test.step(path, () => expectNoSeriousViolations(page, path));
+      }
+      await context.close();
+    });
+  }
 });

@@ -68,8 +68,7 @@ for (const viewport of viewports) {
       });
 
       await test.step("Update post shows the review sheet, then makes the edit live and focuses the public link", async () => {
-        const publishing = page.getByRole("region", { name: "Publishing" });
-        await publishing.getByRole("button", { name: "Update post…" }).click();
+        await page.getByRole("button", { name: "Update post…" }).click();
         const sheet = page.getByRole("dialog", { name: `Update “${title}”` });
         await expect(sheet.getByText(`/@${account.writer.username}/${live.slug}`)).toBeVisible();
         await expect(sheet.getByRole("figure", { name: "Link preview" })).toContainText(title);
@@ -107,7 +106,7 @@ for (const viewport of viewports) {
       await page.goto(`/editor/${draft.id}`);
       await expect(editorStatus(page)).toContainText("Draft");
 
-      await page.getByRole("region", { name: "Publishing" }).getByRole("button", { name: "Publish…" }).click();
+      await page.getByRole("button", { name: "Publish…" }).click();
       const sheet = page.getByRole("dialog", { name: `Publish “${title}”` });
       await expect(sheet).toBeVisible();
       await expect(sheet.getByText(`/@${account.writer.username}/${draft.slug}`)).toBeVisible();
@@ -180,7 +179,7 @@ test.describe("A live post's scheduled update", () => {
     await expect(saveStatus(page)).toContainText(/All changes saved at \d/);
 
     const publishing = page.getByRole("region", { name: "Publishing" });
-    await publishing.getByRole("button", { name: "Update post…" }).click();
+    await page.getByRole("button", { name: "Update post…" }).click();
     const sheet = page.getByRole("dialog", { name: `Update “${title}”` });
     await sheet.getByRole("radio", { name: "At a set time" }).check();
     // A few seconds ahead, in the browser's own time zone.

@@ -81,9 +81,9 @@ export function editorStatus(page: Page) {
   return page.getByRole("status", { name: "Post status" });
 }
 
-/** Publish or Update through the editor's review sheet ("Publish…" / "Update post…", then confirm now). */
+/** Publish or Update from the editor's sticky bar through the review sheet ("Publish…" / "Update post…", then confirm now). */
 export async function confirmInReviewSheet(page: Page, action: "Publish" | "Update"): Promise<void> {
-  await page.getByRole("region", { name: "Publishing" }).getByRole("button", { name: action === "Publish" ? "Publish…" : "Update post…" }).click();
+  await page.getByRole("button", { name: action === "Publish" ? "Publish…" : "Update post…" }).click();
   const sheet = page.getByRole("dialog", { name: new RegExp(`^${action} “`) });
   await expect(sheet).toBeVisible();
   await sheet.getByRole("button", { name: action === "Publish" ? "Publish now" : "Update now" }).click();

@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
@@ -31,6 +33,19 @@ const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 const signUp = (email: string, username = `v_${unique()}`, password = PASSWORD) =>
   anonymous().users.register({ email, username, displayName: "Vera", password });
 
+/** The HTML part of an outbox mail: the .eml written beside its .json, quoted-printable decoded. */
+async function mailHtml(messageId: string): Promise<string> {
+  const dir = process.env.MAIL_OUTBOX_DIR ?? "";
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".json"))) {
+    const entry = JSON.parse(await readFile(path.join(dir, file), "utf8")) as { messageId: string };
+    if (entry.messageId !== messageId) continue;
+    const eml = await readFile(path.join(dir, file.replace(/\.json$/, ".eml")), "utf8");
+    const part = eml.slice(eml.indexOf("Content-Type: text/html"));
+    return part.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+  throw new Error(`no outbox mail ${messageId}`);
+}
+
 /** Waits for the n-th mail of a kind to `to` and returns it (writers made by newWriter may get a sign-up mail too). */
 const nthMail = (to: string, n: number, kind?: string) =>
   eventually(async () => (await outboxFor(to)).filter((m) => !kind || m.kind === kind), (mails) => mails.length >= n).then((mails) => mails[n - 1]!);
@@ -63,6 +78,13 @@ describe("the sign-up link", () => {
     const mail = await nthMail(email, 1);
     expect(mail.link).toMatch(/\/verify-email\?token=/);
     expect(mail.subject).toMatch(/Confirm your email/);
+    // The button comes before the "not you? ignore this" line, which closes the mail, in both parts.
+    const html = await mailHtml(mail.messageId);
+    for (const body of [mail.text, html]) {
+      const button = body.indexOf("Confirm your email address");
+      expect(button).toBeGreaterThan(0);
+      expect(body.indexOf("If this was not you, ignore this email")).toBeGreaterThan(button);
+    }
 
     // The same generic refusal as a wrong password, with the right password.
     expect(await authenticate(email, PASSWORD)).toBeNull();

@@ -39,6 +39,49 @@ describe("posts.search", () => {
   it("refuses an empty query", async () => {
     expect(await errorCode(anonymous().posts.search({ q: "   " }))).toBe("BAD_REQUEST");
   });
+
+  it("matches the beginnings of words: a half-typed word finds the whole one", async () => {
+    const writer = await newWriter();
+    const post = await publish(writer, `Release notes ${word}4`, "What changed in this release of the garden shed.");
+    const ids = async (q: string) => (await anonymous().posts.search({ q })).items.map((p) => p.id);
+    expect(await ids(`releas ${word}4`)).toEqual([post.id]);
+    expect(await ids(`garde ${word.slice(0, -2)}`)).toContain(post.id);
+    expect((await anonymous().posts.search({ q: `releas ${word}4` })).items[0]?.snippet).toContain("<mark>");
+    // Every word must match: one that matches nothing finds nothing.
+    expect(await ids(`releas ${word}4 submarine`)).toEqual([]);
+    // A word left out with a minus, and a phrase, still work.
+    expect(await ids(`${word}4 -garden`)).toEqual([]);
+    expect(await ids(`"garden shed" ${word}4`)).toEqual([post.id]);
+    expect(await ids(`"shed garden" ${word}4`)).toEqual([]);
+  });
+
+  it("finds posts by their author's name and by their tags, ranked", async () => {
+    const author = await newWriter(`Wren${word.slice(-6)}`);
+    const other = await newWriter();
+    const byAuthor = await publish(author, "Letters from the coast", "Salt and wind.");
+    const tagged = await publish(other, "A quiet post", "Nothing about it in the text.", [`${word}5-tips`]);
+    const inText = await publish(other, `Everything about ${word}5`, "All of it.");
+    const ids = async (q: string) => (await anonymous().posts.search({ q })).items.map((p) => p.id);
+
+    expect(await ids(`wren${word.slice(-6)}`)).toEqual([byAuthor.id]);
+    expect(await ids(`Wren${word.slice(-6, -2)}`)).toEqual([byAuthor.id]); // the beginning of the name
+    expect(await ids(`wren${word.slice(-6)} coast`)).toEqual([byAuthor.id]);
+    expect(await ids(`wren${word.slice(-6)} mountains`)).toEqual([]);
+    // "word5 tips" (or "word5-tips") is the tag word5-tips; "word5" alone is only in the other post's title.
+    expect(await ids(`${word}5 tips`)).toEqual([tagged.id]);
+    expect(await ids(`${word}5-tips`)).toEqual([tagged.id]);
+    expect(await ids(`${word}5`)).toEqual([inText.id]);
+    // A tag that is also in another post's text: both found, the text match first.
+    const alsoTagged = await publish(author, "Tagged only", "No mention.", [`${word}5`]);
+    expect(await ids(`${word}5`)).toEqual([inText.id, alsoTagged.id]);
+  });
+
+  it("finds nothing for stop words alone, and takes text-search syntax as plain words", async () => {
+    expect((await anonymous().posts.search({ q: "the and of" })).items).toEqual([]);
+    for (const q of ["a'b:*|!(c", "\\", "&& || !!", `${word}:* & !x`, "<-> <2>", "'; drop table posts; --"]) {
+      await expect(anonymous().posts.search({ q })).resolves.toMatchObject({ items: expect.any(Array) });
+    }
+  });
 });
 
 describe("posts.bySlug", () => {

@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -29,6 +29,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [refusals, setRefusals] = useState(0);
+
+  // A refused submit puts the focus on the first field to fix, whose error is read with it.
+  useEffect(() => {
+    if (refusals > 0) formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+  }, [refusals]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -36,6 +43,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     const parsed = userSignInSchema.safeParse({ email, password });
     if (!parsed.success) {
       setFieldErrors(zodFieldErrors(parsed.error.issues));
+      setRefusals((n) => n + 1);
       return;
     }
     setFieldErrors({});
@@ -55,7 +63,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-5">
+    <form ref={formRef} noValidate onSubmit={onSubmit} className="space-y-5">
       {formError ? (
         <Alert tone="error" id="sign-in-error">
           {formError}
@@ -79,16 +87,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           />
         )}
       </FormField>
-      <FormField
-        id="password"
-        label="Password"
-        aside={
-          <Link href="/forgot-password" className="font-medium text-accent-700 underline-offset-4 hover:underline">
-            Forgot your password?
-          </Link>
-        }
-        errors={fieldErrors.password}
-      >
+      <FormField id="password" label="Password" errors={fieldErrors.password}>
         {(control) => (
           <Input
             {...control}
@@ -108,6 +107,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="submit" size="lg" className="w-full" pending={pending} disabled={!hydrated}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
+      {/* After the button, so the tab order is Email, Password, Sign in (Enter in the password field
+          signs in; it never lands on this link by accident). */}
+      <p className="text-center text-sm">
+        <Link href="/forgot-password" className="touch:py-3 inline-block font-medium text-accent-700 underline-offset-4 hover:underline">
+          Forgot your password?
+        </Link>
+      </p>
     </form>
   );
 }

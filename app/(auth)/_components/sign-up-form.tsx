@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { errorCode, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,13 @@ import { userRegisterSchema, type UserRegisterInput } from "@/lib/validations/us
 import { useTRPC } from "@/trpc/react";
 
 type Field = keyof UserRegisterInput;
+
+/** The fields in the order they appear: the first one with an error gets the focus. */
+const fieldOrder: readonly Field[] = ["displayName", "username", "email", "password"];
+
+function invalidFieldCount(errors: FieldErrors): number {
+  return fieldOrder.filter((field) => errors[field]?.[0]).length;
+}
 
 /** Which field a CONFLICT is about, from the server's message (only "That username is taken." today). */
 function conflictField(message: string): Field {
@@ -50,6 +57,21 @@ export function SignUpForm() {
   const [sentTo, setSentTo] = useState<string | null>(null);
   const pending = register.isPending;
   const hydrated = useHydrated();
+  const formRef = useRef<HTMLFormElement>(null);
+  // Bumped on each refused submit, so the focus moves even when the same field is wrong again.
+  const [refusals, setRefusals] = useState(0);
+
+  // A refused submit puts the focus on the first field to fix (its error is read with it) instead of
+  // leaving it on the button; the alert above the form says why nothing happened.
+  useEffect(() => {
+    if (refusals === 0) return;
+    formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+  }, [refusals]);
+
+  function refuse(errors: FieldErrors) {
+    setFieldErrors(errors);
+    setRefusals((n) => n + 1);
+  }
 
   function set(field: Field, value: string) {
     setValues((prev) => ({ ...prev, [field]: value }));
@@ -61,7 +83,7 @@ export function SignUpForm() {
     setFormError(null);
     const parsed = userRegisterSchema.safeParse(values);
     if (!parsed.success) {
-      setFieldErrors(zodFieldErrors(parsed.error.issues));
+      refuse(zodFieldErrors(parsed.error.issues));
       return;
     }
     setFieldErrors({});
@@ -71,10 +93,10 @@ export function SignUpForm() {
       setValues((prev) => ({ ...prev, password: "" }));
     } catch (error) {
       const fields = serverFieldErrors(error);
-      if (Object.keys(fields).length > 0) setFieldErrors(fields);
+      if (Object.keys(fields).length > 0) refuse(fields);
       else if (errorCode(error) === "CONFLICT") {
         const message = errorMessage(error);
-        setFieldErrors({ [conflictField(message)]: [message] });
+        refuse({ [conflictField(message)]: [message] });
       } else setFormError(errorMessage(error, "We could not create your account. Please try again."));
       return;
     }
@@ -83,8 +105,13 @@ export function SignUpForm() {
   if (sentTo) return <CheckYourEmail email={sentTo} onBack={() => setSentTo(null)} />;
 
   return (
-    <form noValidate onSubmit={onSubmit} className="space-y-5">
+    <form ref={formRef} noValidate onSubmit={onSubmit} className="space-y-5">
       {formError ? <Alert tone="error">{formError}</Alert> : null}
+      {!formError && invalidFieldCount(fieldErrors) > 0 ? (
+        <Alert tone="error">
+          Your account was not created: {invalidFieldCount(fieldErrors) === 1 ? "one field needs" : `${invalidFieldCount(fieldErrors)} fields need`} attention.
+        </Alert>
+      ) : null}
       <FormField id="displayName" label="Display name" hint="Shown with your posts. You can change it later." errors={fieldErrors.displayName}>
         {(control) => (
           <Input {...control} name="displayName" autoComplete="name" required readOnly={!hydrated} value={values.displayName} onChange={(e) => set("displayName", e.target.value)} />

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { permanentRedirect } from "next/navigation";
 import { FormattedDate, formatDate } from "@/components/formatted-date";
+import { CopyLinkButton } from "@/components/copy-link-button";
 import { AdjacentPosts } from "@/components/reading/adjacent-posts";
 import { AuthorAvatar } from "@/components/reading/author-avatar";
 import { AuthorCard } from "@/components/reading/author-card";
@@ -92,7 +93,7 @@ export default async function PostPage({ params }: Props) {
   const showToc = wantsTableOfContents(post);
 
   return (
-    <div className="px-4 pt-10 pb-16 sm:px-6 sm:pt-16 sm:pb-24">
+    <div className="px-4 pt-6 pb-16 sm:px-6 sm:pt-16 sm:pb-24">
       <JsonLd data={blogPosting(post)} />
       {/* One grid for the whole article: the text column in the middle keeps a ~70-character measure
           (`ch` of the body font, set on the grid); on wide screens the contents sit in the right margin. */}
@@ -104,7 +105,7 @@ export default async function PostPage({ params }: Props) {
           >
             {post.title}
           </h1>
-          <div className="mt-7 flex items-center gap-3">
+          <div className="mt-5 flex items-center gap-3 sm:mt-7">
             <AuthorAvatar name={post.author.displayName} size="sm" />
             <div className="min-w-0 text-[0.9375rem] leading-snug">
               <p>
@@ -127,35 +128,33 @@ export default async function PostPage({ params }: Props) {
               </p>
             </div>
           </div>
-          <TagList tags={post.tags} className="mt-5" />
+          <TagList tags={post.tags} className="mt-4 sm:mt-5" />
         </header>
 
         {post.coverImageUrl ? (
-          <div className="reading-wide mt-10">
-            {/* A writer's image on any host (next/image would need every host configured). Its alt text is
-                the writer's description; without one it is decorative (the title says what the post is about). */}
+          <div className="reading-wide mt-6 sm:mt-10">
+            {/* A writer's image on any host (next/image would need every host configured). Its alt text is the
+                writer's description; without one it is decorative (the title says what the post is about). */}
             {/* eslint-disable-next-line @next/next/no-img-element */}
             <img
               src={post.coverImageUrl}
               alt={post.coverImageAlt}
-              className="mx-auto max-h-[34rem] w-full rounded-xl bg-stone-100 object-cover shadow-sm"
+              className="mx-auto aspect-video max-h-56 w-full rounded-xl sm:max-h-[34rem] bg-stone-100 object-cover shadow-sm"
               referrerPolicy="no-referrer"
             />
           </div>
         ) : null}
 
-        <div className="reading-body mt-10 sm:mt-12">
+        <div className="reading-body mt-6 sm:mt-12">
           {showToc ? (
-            <TableOfContents
-              entries={post.toc}
-              className="reading-toc mb-10 rounded-xl border border-stone-200 bg-white/60 p-5 xl:mb-0 xl:rounded-none xl:border-0 xl:bg-transparent xl:p-0"
-            />
+            <TableOfContents entries={post.toc} className="reading-toc" compactClassName="mb-6 rounded-lg border border-stone-200 bg-white/60 px-4 py-2 sm:mb-10" />
           ) : null}
           {/* Rendered and sanitized by the server's Markdown pipeline before it was stored. */}
           <div className="prose reading-column" dangerouslySetInnerHTML={{ __html: readerHtml(post.html) }} />
         </div>
 
         <footer className="reading-column mt-16 space-y-10">
+          <CopyLinkButton url={absoluteUrl(postPath(post))} />
           <AuthorCard author={post.author} />
           <AdjacentPosts authorName={post.author.displayName} username={post.author.username} previous={post.previous} next={post.next} />
         </footer>
