@@ -724,8 +724,9 @@ export interface SearchHit extends PublicPost {
   snippet: string;
 }
 
-// Control characters cannot occur in stored text (the input schemas refuse NUL, and these are never
-// typed), so they mark the matches safely until the snippet is escaped.
+// Control characters the input schemas refuse (lib/validations/text.ts) mark the matches until the
+// snippet is escaped; any copy of them in older rows is removed before ts_headline adds its own, so
+// text can never open or close a <mark>.
 const MARK_START = "\u0002";
 const MARK_END = "\u0003";
 
@@ -739,7 +740,7 @@ export async function searchPublishedPosts(query: string, options: { limit: numb
   const rows = await readDb
     .select({
       row: publicPostColumns,
-      snippet: sql<string>`ts_headline('english', coalesce(${posts.publishedText}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
+      snippet: sql<string>`ts_headline('english', translate(coalesce(${posts.publishedText}, ''), ${MARK_START + MARK_END}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
     })
     .from(posts)
     .where(and(isPublic, sql`${posts.searchVector} @@ ${tsquery}`))
