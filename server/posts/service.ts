@@ -14,6 +14,7 @@ import { isRenderedCurrentVersion, publishRenderedVersion } from "./processing";
 import { announcePost } from "./status-events";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
+import { decodePageCursor, encodePageCursor } from "./cursor";
 
 // The Post Service: CRUD and publishing. Author data comes only from the users module's functions.
 
@@ -424,16 +425,13 @@ function escapeLike(text: string): string {
 }
 
 function encodeCursor(row: Pick<PostRow, "updatedAt" | "id">): string {
-  return Buffer.from(`${row.updatedAt.toISOString()}|${row.id}`).toString("base64url");
+  return encodePageCursor({ at: row.updatedAt, id: row.id });
 }
 
+/** BAD_REQUEST for anything encodeCursor did not write (./cursor.ts). */
 function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const updatedAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(updatedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid cursor." });
-  }
-  return { updatedAt, id };
+  const { at, id } = decodePageCursor(cursor);
+  return { updatedAt: at, id };
 }
 
 /** The writer's own posts, newest edit first, keyset-paginated. */
@@ -681,7 +679,7 @@ export async function listPublishedPosts(options: { authorId?: string; limit?: n
 }
 
 function encodePublishedCursor(post: Pick<PublicPost, "publishedAt" | "id">): string {
-  return Buffer.from(`${post.publishedAt.toISOString()}|${post.id}`).toString("base64url");
+  return encodePageCursor({ at: post.publishedAt, id: post.id });
 }
 
 async function withAuthors(rows: PublicPostRow[]): Promise<PublicPost[]> {
