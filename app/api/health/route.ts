@@ -1,17 +1,22 @@
+import { hasOperatorToken } from "@/server/admin/operator-token";
 import { checkHealth } from "@/server/health";
 
 // Always evaluated per request: a cached health answer would hide an outage.
 export const dynamic = "force-dynamic";
 
 /**
- * The whole system: 200 when Postgres and Redis answer and a worker is alive, 503 otherwise, with the
- * failed check and the queue depths in the body. `?probe=web` checks only what this web instance needs
- * to serve requests (Postgres, Redis): for load balancers, which must not drop every web instance
- * because the workers are down.
+ * The whole system: 200 when Postgres and Redis answer and a worker is alive, 503 otherwise.
+ * `?probe=web` checks only what this web instance needs to serve requests (Postgres, Redis): for load
+ * balancers, which must not drop every web instance because the workers are down.
+ *
+ * Anyone gets the status and `{ ok }` (load balancers, the Docker HEALTHCHECK, scripts waiting for a
+ * start); the report (which check failed, worker count, queue depths) goes to operators only, with the
+ * METRICS_TOKEN bearer token.
  */
 export async function GET(request: Request) {
   const report = await checkHealth();
   const webOnly = new URL(request.url).searchParams.get("probe") === "web";
   const ok = webOnly ? report.postgres.ok && report.redis.ok : report.ok;
-  return Response.json(report, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+  const body = hasOperatorToken(request.headers) ? { ...report, ok } : { ok };
+  return Response.json(body, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
 }
