@@ -4,6 +4,7 @@
 //
 //   tsx scripts/build-standalone.ts                after `next build` (npm run build)
 //   tsx scripts/build-standalone.ts --worker-only  just .next/worker, no `next build` needed (Dockerfile.worker)
+//   tsx scripts/build-standalone.ts --web-only     just .next/standalone, after `next build` (Dockerfile.web)
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -45,6 +46,7 @@ const shared: BuildOptions = {
   bundle: true,
   platform: "node",
   format: "esm",
+  // The oldest Node the bundles run on: the images use 22, development machines and CI may still run 20.19.
   target: "node20",
   // esbuild reads the `@/*` path alias from here.
   tsconfig: path.join(REPO_ROOT, "tsconfig.json"),
@@ -128,8 +130,10 @@ async function buildWorker(): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   const workerOnly = process.argv.includes("--worker-only");
+  const webOnly = process.argv.includes("--web-only");
+  if (workerOnly && webOnly) throw new Error("give --worker-only or --web-only, not both");
   if (!workerOnly) await buildWeb();
-  await buildWorker();
+  if (!webOnly) await buildWorker();
   for (const file of BUILD_MARKERS) {
     if (file.endsWith(".mjs") && existsSync(file)) execFileSync(process.execPath, ["--check", file], { stdio: "inherit" });
   }

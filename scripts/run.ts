@@ -1,5 +1,6 @@
 // `npm run dev` / `npm start`: finds or starts PostgreSQL and Redis, migrates, then runs the web app
-// and the worker side by side, and stops everything together.
+// and the worker side by side, supervised: a child that crashes is restarted with backoff while the
+// other keeps serving (scripts/restart-policy.ts); only a crash loop, or a signal, stops everything.
 //
 //   tsx scripts/run.ts dev    next dev + tsx watch worker/index.ts
 //   tsx scripts/run.ts start  the production build, exactly as the containers run it (building
@@ -9,13 +10,18 @@
 // With no configuration it uses an embedded PGlite database (.data/pglite), the local Redis or a
 // redis-server it starts, and a generated development AUTH_SECRET, so a fresh clone runs with one
 // command. With NODE_ENV=production it refuses those defaults.
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 
 import nextEnv from "@next/env";
+import { Redis } from "ioredis";
 
+import { removeSupervisorReport, writeSupervisorReport, type SupervisorReport } from "../server/jobs/restarts";
 import { applyMigrations } from "./migrate";
 import { BUILD_MARKERS, NODE_FROM_BIN, webArgs, workerArgs } from "./production";
+import { RestartPolicy } from "./restart-policy";
 import { ChildGroup, REPO_ROOT, ensureAuthSecret, ensureDatabase, ensureRedis, redactUrl } from "./services";
 
 // @next/env is a bundled CommonJS module whose named exports Node's ESM loader cannot see.
@@ -32,15 +38,73 @@ if (mode !== "dev" && mode !== "start") {
   process.exit(2);
 }
 
+/**
+ * Keeps this supervisor's restart counts in Redis (server/jobs/restarts.ts), renewed while it runs, for
+ * /api/health and /api/metrics. Best effort: a Redis outage must not stop the supervisor.
+ */
+class RestartRecorder {
+  private readonly report: SupervisorReport = {
+    id: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+    startedAt: new Date().toISOString(),
+    restarts: {},
+  };
+  private redis: Redis | undefined;
+  private prefix = "";
+  private timer: NodeJS.Timeout | undefined;
+  private warned = false;
+
+  start(redisUrl: string, prefix: string): void {
+    this.prefix = prefix;
+    this.redis = new Redis(redisUrl, {
+      connectionName: "inkwell-supervisor",
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    });
+    this.redis.on("error", () => {}); // failed writes are reported by publish()
+    this.publish();
+    this.timer = setInterval(() => this.publish(), 10_000);
+    this.timer.unref();
+  }
+
+  record(name: string, exit: string): void {
+    const count = (this.report.restarts[name]?.count ?? 0) + 1;
+    this.report.restarts[name] = { count, lastAt: new Date().toISOString(), lastExit: exit };
+    this.publish();
+  }
+
+  private publish(): void {
+    if (!this.redis) return;
+    writeSupervisorReport(this.redis, this.prefix, this.report).then(
+      () => (this.warned = false),
+      (error: unknown) => {
+        if (!this.warned) fail(`could not record restarts in Redis (health and metrics will not show them): ${String(error)}`);
+        this.warned = true;
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const redis = this.redis;
+    this.redis = undefined;
+    if (!redis) return;
+    await removeSupervisorReport(redis, this.prefix, this.report.id).catch(() => {});
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
 const stopServices: Array<() => Promise<void>> = [];
 let shuttingDown = false;
+const restarts = new RestartRecorder();
 
 const children = new ChildGroup({
   detached: true,
   graceMs: 30_000, // longer than the worker's own 25 s shutdown limit
   log: fail,
+  onRestart: (name, _restart, exit) => restarts.record(name, exit),
+  // Only a crash loop gets here (both children are supervised): the stop is deliberate and says so.
   onUnexpectedExit: (name, code) => {
-    fail(`${name} stopped unexpectedly; stopping the rest`);
+    fail(`${name} keeps crashing; stopping everything (exit code ${code})`);
     void shutdown("SIGTERM", code);
   },
 });
@@ -52,6 +116,7 @@ async function shutdown(signal: NodeJS.Signals, exitCode: number): Promise<void>
   }
   shuttingDown = true;
   await children.stop(signal);
+  await restarts.stop();
   // Services last: the worker and the web app drain into them while they stop.
   for (const stop of stopServices.reverse()) {
     await stop().catch((error: unknown) => fail(`while stopping a service: ${String(error)}`));
@@ -114,7 +179,7 @@ async function main(runMode: Mode): Promise<void> {
   // The same validation the web app and the worker run at start, once, with one clear message.
   Object.assign(process.env, env);
   const { parseEnv } = await import("../server/env.js");
-  parseEnv(env);
+  const { QUEUE_PREFIX } = parseEnv(env);
 
   const migrations = await applyMigrations(db.url);
 
@@ -139,14 +204,16 @@ async function main(runMode: Mode): Promise<void> {
     ].join("\n"),
   );
 
+  restarts.start(redis.url, QUEUE_PREFIX);
+  // Each child has its own restart history: a crashing worker never costs the web its backoff.
   if (runMode === "dev") {
-    children.start("web", "next", ["dev", "-p", port], env);
-    children.start("worker", "tsx", ["watch", "--clear-screen=false", "worker/index.ts"], env);
+    children.start("web", "next", ["dev", "-p", port], env, new RestartPolicy());
+    children.start("worker", "tsx", ["watch", "--clear-screen=false", "worker/index.ts"], env, new RestartPolicy());
   } else {
     // All interfaces, as `next start` listened. Not taken from the environment: container runtimes
     // export HOSTNAME as the machine's name, which would bind the server to that address alone.
-    children.start("web", NODE_FROM_BIN, webArgs(), { ...env, HOSTNAME: "0.0.0.0" });
-    children.start("worker", NODE_FROM_BIN, workerArgs(), env);
+    children.start("web", NODE_FROM_BIN, webArgs(), { ...env, HOSTNAME: "0.0.0.0" }, new RestartPolicy());
+    children.start("worker", NODE_FROM_BIN, workerArgs(), env, new RestartPolicy());
   }
 }
 

@@ -15,6 +15,7 @@ import { Redis } from "ioredis";
 import postgres from "postgres";
 
 import { redactUrl, runMigrations } from "./migrate";
+import type { RestartPolicy } from "./restart-policy";
 
 export { redactUrl };
 
@@ -246,16 +247,22 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The live process (other than this one) that has an embedded database directory open, if any. */
+export function embeddedDatabaseOwner(dataDir: string): number | null {
+  const lockFile = `${dataDir}.lock`;
+  if (!existsSync(lockFile)) return null;
+  const pid = Number(readFileSync(lockFile, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid) ? pid : null;
+}
+
 /** PGlite's files may only be opened by one process; a pid file turns a second `npm run dev` into a clear error. */
 function takeDirectoryLock(dataDir: string, lockFile: string): void {
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, "utf8").trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-      throw new Error(
-        `The embedded database in ${path.relative(REPO_ROOT, dataDir) || dataDir} is in use by process ${pid} ` +
-          "(another `npm run dev`/`npm start`?). Stop it, or set DATABASE_URL to use a PostgreSQL server.",
-      );
-    }
+  const pid = embeddedDatabaseOwner(dataDir);
+  if (pid !== null) {
+    throw new Error(
+      `The embedded database in ${path.relative(REPO_ROOT, dataDir) || dataDir} is in use by process ${pid} ` +
+        "(another `npm run dev`/`npm start`?). Stop it, or set DATABASE_URL to use a PostgreSQL server.",
+    );
   }
   writeFileSync(lockFile, `${process.pid}\n`);
 }
@@ -763,6 +770,14 @@ interface Managed {
   exited: Promise<void>;
   done: boolean;
   oneOff: boolean;
+  startedAt: number;
+}
+
+interface Command {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
 }
 
 export interface ChildGroupOptions {
@@ -775,13 +790,23 @@ export interface ChildGroupOptions {
   /** How long children get to exit after the stop signal before they are killed. */
   graceMs: number;
   log: Log;
-  /** A long-running child exited while nobody was stopping the group. */
+  /**
+   * A long-running child exited while nobody was stopping the group, and is not restarted: it has no
+   * restart policy, or its policy gave up (a crash loop).
+   */
   onUnexpectedExit: (name: string, code: number) => void;
+  /** A supervised child exited unexpectedly and will be started again (restart counts from 1). */
+  onRestart?: (name: string, restart: number, exit: string) => void;
 }
 
-/** Runs node_modules/.bin commands with inherited stdio and stops them together, bounded in time. */
+/**
+ * Runs node_modules/.bin commands with inherited stdio and stops them together, bounded in time.
+ * Children started with a RestartPolicy are supervised: restarted when they exit unexpectedly, while the
+ * others keep running, until the policy gives up.
+ */
 export class ChildGroup {
   private readonly children: Managed[] = [];
+  private readonly pendingRestarts = new Set<NodeJS.Timeout>();
   private stopping = false;
 
   constructor(private readonly options: ChildGroupOptions) {}
@@ -790,24 +815,46 @@ export class ChildGroup {
     return this.stopping;
   }
 
-  private spawn(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, oneOff: boolean): Managed {
+  private spawn(cmd: Command, oneOff: boolean, policy?: RestartPolicy): Managed {
+    const { name, command, args, env } = cmd;
     const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", command), args, {
       cwd: REPO_ROOT,
       env,
       stdio: "inherit",
       detached: this.options.detached && process.platform !== "win32",
     });
-    const managed: Managed = { name, child, done: false, oneOff, exited: Promise.resolve() };
+    const managed: Managed = { name, child, done: false, oneOff, exited: Promise.resolve(), startedAt: Date.now() };
+    // Supervised children say their pid: operators (and the restart test) can tell the processes apart.
+    if (policy && child.pid !== undefined) this.options.log(`${name} started (pid ${child.pid})`);
     managed.exited = new Promise<void>((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {
         if (managed.done) return;
         managed.done = true;
         resolve();
-        if (!this.stopping && !oneOff) {
-          const how = error ? `could not start (${error.message})` : `exited (${signal ? `signal ${signal}` : `code ${code}`})`;
-          this.options.log(`${name} ${how}`);
-          this.options.onUnexpectedExit(name, code && code > 0 ? code : 1);
+        if (this.stopping || oneOff) return;
+        const exit = error ? `could not start: ${error.message}` : signal ? `signal ${signal}` : `code ${code}`;
+        const exitCode = code && code > 0 ? code : 1;
+        if (!policy) {
+          this.options.log(`${name} exited (${exit})`);
+          this.options.onUnexpectedExit(name, exitCode);
+          return;
         }
+        const decision = policy.onUnexpectedExit(managed.startedAt, Date.now());
+        if (decision.action === "give-up") {
+          this.options.log(
+            `${name} exited (${exit}) after ${decision.restartsInWindow} restarts in a short time: it is crash-looping, ` +
+              "so it is not restarted again. Its output above says why.",
+          );
+          this.options.onUnexpectedExit(name, exitCode);
+          return;
+        }
+        this.options.log(`${name} exited unexpectedly (${exit}); restarting it in ${decision.delayMs / 1000} s (restart ${decision.restart})`);
+        this.options.onRestart?.(name, decision.restart, exit);
+        const timer = setTimeout(() => {
+          this.pendingRestarts.delete(timer);
+          if (!this.stopping) this.spawn(cmd, false, policy);
+        }, decision.delayMs);
+        this.pendingRestarts.add(timer);
       };
       child.once("exit", (code, signal) => finish(code, signal));
       child.once("error", (error) => finish(null, null, error));
@@ -816,14 +863,17 @@ export class ChildGroup {
     return managed;
   }
 
-  /** A long-running process (web, worker). */
-  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
-    this.spawn(name, command, args, env, false);
+  /**
+   * A long-running process (web, worker). With a restart policy it is restarted when it exits while
+   * the group is not stopping; without one, such an exit is reported to onUnexpectedExit.
+   */
+  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, restart?: RestartPolicy): void {
+    this.spawn({ name, command, args, env }, false, restart);
   }
 
   /** A command run to completion (next build); rejects on a non-zero exit. Stopped with the group. */
   async run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-    const m = this.spawn(name, command, args, env, true);
+    const m = this.spawn({ name, command, args, env }, true);
     const code = await new Promise<number>((resolve) => {
       m.child.once("exit", (c, s) => resolve(c ?? (s ? 1 : 0)));
       m.child.once("error", () => resolve(1));
@@ -848,6 +898,8 @@ export class ChildGroup {
       return;
     }
     this.stopping = true;
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
+    this.pendingRestarts.clear();
     const live = this.children.filter((m) => !m.done);
     if (live.length > 0) this.options.log(`stopping ${live.map((m) => m.name).join(", ")}…`);
     for (const m of live) this.signal(m, signal);

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import { db } from "./db";
+import { isDraining } from "./draining";
 import { env } from "./env.js";
 import { readHeartbeats } from "./jobs/heartbeat";
 import { producerRedis, queueDepths } from "./jobs/producer";
+import { readSupervisorReports, restartsByProcess } from "./jobs/restarts";
 
 export interface HealthReport {
   ok: boolean;
@@ -11,6 +13,10 @@ export interface HealthReport {
   /** Live worker processes (heartbeat within 30 s); none means saved posts are not being processed. */
   workers: { ok: boolean; alive: number; error?: string };
   queue?: Awaited<ReturnType<typeof queueDepths>>;
+  /** Restarts of crashed processes by their supervisor (`npm start`), by process name; {} when none. */
+  restarts: Record<string, number>;
+  /** This web process received SIGTERM and is finishing its requests: not ready for new ones. */
+  draining: boolean;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -25,7 +31,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** Checks the primary database, Redis and the workers' heartbeats, and reports queue depths. */
 export async function checkHealth(): Promise<HealthReport> {
-  const [postgres, queue, beats] = await Promise.all([
+  const [postgres, queue, beats, supervisors] = await Promise.all([
     withTimeout(db.execute(sql`select 1`), 2_000).then(
       () => ({ ok: true }),
       (err: unknown) => ({ ok: false, error: message(err) }),
@@ -38,6 +44,10 @@ export async function checkHealth(): Promise<HealthReport> {
       producerRedis().then((redis) => readHeartbeats(redis, env.QUEUE_PREFIX)),
       2_000,
     ).catch(() => null),
+    withTimeout(
+      producerRedis().then((redis) => readSupervisorReports(redis, env.QUEUE_PREFIX)),
+      2_000,
+    ).catch(() => []),
   ]);
   const alive = beats?.length ?? 0;
   const workers =
@@ -47,11 +57,14 @@ export async function checkHealth(): Promise<HealthReport> {
         ? { ok: true, alive }
         : { ok: false, alive, error: "no worker has reported in the last 30 seconds" };
   const redis = queue.ok ? { ok: true } : { ok: false, error: queue.error };
+  const draining = isDraining();
   return {
-    ok: postgres.ok && redis.ok && workers.ok,
+    ok: postgres.ok && redis.ok && workers.ok && !draining,
     postgres,
     redis,
     workers,
     ...(queue.depths && { queue: queue.depths }),
+    restarts: restartsByProcess(supervisors),
+    draining,
   };
 }

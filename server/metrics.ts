@@ -1,7 +1,8 @@
-import { AggregatorRegistry, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { env } from "./env.js";
 import { readHeartbeats } from "./jobs/heartbeat";
 import { producerRedis, queueDepths } from "./jobs/producer";
+import { readSupervisorReports } from "./jobs/restarts";
 
 // The web process's Prometheus metrics, merged at scrape time with every live worker's (which the
 // workers leave in Redis with their heartbeat), so one endpoint shows the whole system.
@@ -38,6 +39,21 @@ function webMetrics(): WebMetrics {
       async collect() {
         const beats = await readHeartbeats(await producerRedis(), env.QUEUE_PREFIX).catch(() => null);
         if (beats) this.set(beats.length);
+      },
+    });
+    new Counter({
+      name: "inkwell_process_restarts_total",
+      help: "Crashed processes restarted by their supervisor (npm start), by process and supervisor; resets when the supervisor restarts.",
+      labelNames: ["process", "supervisor"] as const,
+      registers: [registry],
+      async collect() {
+        const reports = await readSupervisorReports(await producerRedis(), env.QUEUE_PREFIX).catch(() => null);
+        if (!reports) return;
+        // The counts live in Redis (the supervisor's report): mirror them, rather than add to them.
+        this.reset();
+        for (const report of reports) {
+          for (const [name, { count }] of Object.entries(report.restarts)) this.inc({ process: name, supervisor: report.id }, count);
+        }
       },
     });
     globalForMetrics.inkwellMetrics = { registry, httpDuration };

@@ -12,6 +12,7 @@ import {
 import { logger as rootLogger } from "@/server/logger";
 import { closeMail } from "@/server/mail/transport";
 import { requestContext } from "@/server/request-context";
+import { readPayload } from "./contract-guard";
 import { sendAccountMail } from "@/server/users/account-mail";
 import { deleteUnverifiedAccounts } from "@/server/users/service";
 
@@ -32,17 +33,16 @@ export interface AccountsWorker {
   close(): Promise<void>;
 }
 
-async function handle(job: Job<AccountsJobData>): Promise<string> {
+async function handle(job: Job<AccountsJobData>, token?: string): Promise<string> {
   return requestContext.run({ requestId: `job-${job.id}`, jobId: job.id }, async () => {
     if (job.name === SEND_MAIL_JOB) {
-      const parsed = sendMailPayloadSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
+      const payload = await readPayload(job, token, sendMailPayloadSchema);
       try {
-        const outcome = await sendAccountMail(parsed.data);
-        logger.info({ kind: parsed.data.kind, outcome }, "send-mail done");
+        const outcome = await sendAccountMail(payload);
+        logger.info({ kind: payload.kind, outcome }, "send-mail done");
         return outcome;
       } catch (err) {
-        logger.warn({ err, kind: parsed.data.kind, attempt: job.attemptsMade + 1 }, "send-mail failed; BullMQ retries it");
+        logger.warn({ err, kind: payload.kind, attempt: job.attemptsMade + 1 }, "send-mail failed; BullMQ retries it");
         throw err;
       }
     }

@@ -13,6 +13,7 @@ import { enqueueProcessPost } from "@/server/jobs/producer";
 import { logger as rootLogger } from "@/server/logger";
 import { removeHeartbeat, workerId, writeHeartbeat } from "@/server/jobs/heartbeat";
 import { requestContext } from "@/server/request-context";
+import { readPayload } from "./contract-guard";
 import { jobDuration, jobOutcomes, workerRegistry } from "./metrics";
 import { listOverdueScheduledPosts, listPostsAwaitingProcessing, publishScheduledPost } from "@/server/posts/service";
 import { processPost, recordFailure } from "@/server/posts/process-post";
@@ -41,23 +42,22 @@ function isFinalAttempt(job: Job, err: unknown): boolean {
 }
 
 /** The thin BullMQ processor: validate the payload, delegate, record failures, rethrow so BullMQ retries. */
-async function handle(job: Job<PostsJobData>): Promise<string> {
+async function handle(job: Job<PostsJobData>, token?: string): Promise<string> {
   // Log lines of this job carry the request id of the API call that enqueued it.
   const requestId = "requestId" in job.data && job.data.requestId ? job.data.requestId : `job-${job.id}`;
   return requestContext.run({ requestId, jobId: job.id }, () => {
-    if (job.name === PROCESS_POST_JOB) return processJob(job);
-    if (job.name === PUBLISH_POST_JOB) return publishJob(job);
+    if (job.name === PROCESS_POST_JOB) return processJob(job, token);
+    if (job.name === PUBLISH_POST_JOB) return publishJob(job, token);
     throw new UnrecoverableError(`unknown job ${job.name}`);
   });
 }
 
-async function processJob(job: Job<PostsJobData>): Promise<string> {
-  const parsed = processPostPayloadSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
-  const log = logger.child({ postId: parsed.data.postId, version: parsed.data.version });
+async function processJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
+  const payload = await readPayload(job, token, processPostPayloadSchema);
+  const log = logger.child({ postId: payload.postId, version: payload.version });
   const stopTimer = jobDuration.startTimer();
   try {
-    const outcome = await processPost(parsed.data);
+    const outcome = await processPost(payload);
     const seconds = stopTimer({ outcome });
     jobOutcomes.inc({ outcome });
     // waitedMs: from enqueue to this attempt's start (queue latency; includes backoff on retries).
@@ -69,17 +69,16 @@ async function processJob(job: Job<PostsJobData>): Promise<string> {
     const final = isFinalAttempt(job, err);
     const reason = err instanceof Error ? err.message : String(err);
     log.warn({ err, attempt: job.attemptsMade + 1, final }, "process-post failed");
-    await recordFailure(parsed.data, reason, final).catch((e: unknown) => log.error({ err: e }, "could not record the failure"));
+    await recordFailure(payload, reason, final).catch((e: unknown) => log.error({ err: e }, "could not record the failure"));
     throw err;
   }
 }
 
 /** A scheduled post's time has come: publish it (once; stale schedules are ignored). */
-async function publishJob(job: Job<PostsJobData>): Promise<string> {
-  const parsed = publishPostPayloadSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
-  const published = await publishScheduledPost(parsed.data.postId, new Date(parsed.data.scheduledAt));
-  logger.info({ postId: parsed.data.postId, scheduledAt: parsed.data.scheduledAt, published }, "publish-post done");
+async function publishJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
+  const payload = await readPayload(job, token, publishPostPayloadSchema);
+  const published = await publishScheduledPost(payload.postId, new Date(payload.scheduledAt));
+  logger.info({ postId: payload.postId, scheduledAt: payload.scheduledAt, published }, "publish-post done");
   return published ? "published" : "skipped";
 }
 

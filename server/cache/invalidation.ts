@@ -54,6 +54,8 @@ interface State {
   requestedAt: Map<string, number>;
   pendingTags: Set<string>;
   flushTimer: NodeJS.Timeout | null;
+  /** A revalidation request is on its way; tags arriving meanwhile wait for it (see flushRevalidation). */
+  sending: boolean;
   listening: boolean;
 }
 
@@ -75,6 +77,7 @@ function state(): State {
       requestedAt: new Map(),
       pendingTags: new Set(),
       flushTimer: null,
+      sending: false,
       listening: false,
     };
   }
@@ -120,12 +123,28 @@ function requestRevalidation(tags: readonly string[]): void {
     current.requestedAt.set(tag, now);
   }
   // Batches what arrives together (one event touches two or three tags) into one request.
-  current.flushTimer ??= setTimeout(() => {
-    current.flushTimer = null;
-    const batch = [...current.pendingTags];
-    current.pendingTags.clear();
-    void sendRevalidation(batch, current.token);
-  }, 10);
+  if (!current.sending) current.flushTimer ??= setTimeout(() => void flushRevalidation(current), 10);
+}
+
+/**
+ * Sends the pending tags, one request at a time: while a request is on its way (the route may be
+ * compiling, in development), later tags gather and go in the next one. The request is never cut short
+ * by a timeout: aborting it made the server's side of the request fail with `Error: aborted`
+ * (ECONNRESET), an uncaught exception in Next's dev server. Readers are unaffected while it waits
+ * (isFresh bypasses stale entries).
+ */
+async function flushRevalidation(current: State): Promise<void> {
+  current.flushTimer = null;
+  if (current.sending || current.pendingTags.size === 0) return;
+  const batch = [...current.pendingTags];
+  current.pendingTags.clear();
+  current.sending = true;
+  try {
+    await sendRevalidation(batch, current.token);
+  } finally {
+    current.sending = false;
+    if (current.pendingTags.size > 0) current.flushTimer ??= setTimeout(() => void flushRevalidation(current), 10);
+  }
 }
 
 /** Where this process listens (the standalone server binds HOSTNAME:PORT; 0.0.0.0 includes loopback). */
@@ -142,7 +161,6 @@ async function sendRevalidation(tags: string[], token: string): Promise<void> {
       method: "POST",
       headers: { "content-type": "application/json", [REVALIDATE_TOKEN_HEADER]: token },
       body: JSON.stringify({ tags }),
-      signal: AbortSignal.timeout(5_000),
     });
     if (!response.ok) throw new Error(`answered ${response.status}`);
   } catch (err) {

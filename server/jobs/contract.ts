@@ -6,6 +6,42 @@ import { postStatuses, postVisibilities } from "@/lib/validations/post";
 // The job contract shared by the web (producer) and the worker (consumer). Payloads carry ids only:
 // the database row is the source of truth. No Next-only imports: the worker loads this file.
 
+// --- Contract versions: during a rolling deploy, web and workers of two releases share the queues ---
+
+/**
+ * The version of this job contract, stamped on every payload (withContractVersion). Rules:
+ * - adding an optional field needs no new version: readers ignore fields they do not know (zod's
+ *   objects drop them), so a worker of the previous release processes the job as before;
+ * - a change an older worker must not process (a required field, a new `kind`, a field whose meaning
+ *   changes) gets a new version and must fail the older schema (use a new field name), so that
+ *   parseJobPayload tells the older worker to leave the job for a newer one instead of failing it.
+ */
+export const JOB_CONTRACT_VERSION = 1;
+
+/** A payload as enqueued: stamped with the contract version of the release that wrote it. */
+export function withContractVersion<T extends object>(payload: T): T & { contractVersion: number } {
+  return { ...payload, contractVersion: JOB_CONTRACT_VERSION };
+}
+
+const stampedVersionSchema = z.object({ contractVersion: z.number().int().positive().optional() });
+
+export type ParsedJobPayload<T> =
+  | { outcome: "ok"; data: T }
+  /** Written by a newer release and not readable here: leave the job for a newer worker. */
+  | { outcome: "newer"; contractVersion: number; error: string }
+  | { outcome: "invalid"; error: string };
+
+/** Reads a job's payload with its schema, telling a newer release's payload from a broken one. */
+export function parseJobPayload<T>(schema: z.ZodType<T>, data: unknown): ParsedJobPayload<T> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { outcome: "ok", data: parsed.data };
+  const stamped = stampedVersionSchema.safeParse(data);
+  // Jobs enqueued before payloads carried a version are version 1.
+  const contractVersion = (stamped.success && stamped.data.contractVersion) || 1;
+  const error = z.prettifyError(parsed.error);
+  return contractVersion > JOB_CONTRACT_VERSION ? { outcome: "newer", contractVersion, error } : { outcome: "invalid", error };
+}
+
 export const POSTS_QUEUE = "posts";
 export const PROCESS_POST_JOB = "process-post";
 

@@ -16,6 +16,7 @@ import {
   type PublishPostPayload,
   createRedis,
   postStatusChannel,
+  withContractVersion,
   processPostJobId,
   processPostJobOptions,
   type PostStatusEvent,
@@ -92,7 +93,7 @@ export async function enqueueProcessPost(
     const existing = await queue.getJob(jobId);
     if (existing && (await existing.isFailed())) await existing.remove();
   }
-  await queue.add(PROCESS_POST_JOB, { ...payload, requestId: payload.requestId ?? currentRequestId() }, { jobId });
+  await queue.add(PROCESS_POST_JOB, withContractVersion({ ...payload, requestId: payload.requestId ?? currentRequestId() }), { jobId });
 }
 
 /** Schedules publication: a delayed job that survives worker restarts (it lives in Redis). */
@@ -100,14 +101,14 @@ export async function enqueuePublishPost(payload: PublishPostPayload): Promise<v
   const { redis, queue } = producer();
   await ready(redis);
   const delay = Math.max(0, new Date(payload.scheduledAt).getTime() - Date.now());
-  await queue.add(PUBLISH_POST_JOB, payload, { jobId: publishPostJobId(payload), delay });
+  await queue.add(PUBLISH_POST_JOB, withContractVersion(payload), { jobId: publishPostJobId(payload), delay });
 }
 
 /** Hands a mail to the worker (which retries with backoff); the request never waits on SMTP. */
 export async function enqueueMail(payload: SendMailPayload): Promise<void> {
   const { redis, accounts } = producer();
   await ready(redis);
-  await accounts.add(SEND_MAIL_JOB, { ...payload });
+  await accounts.add(SEND_MAIL_JOB, withContractVersion(payload));
 }
 
 /** The accounts queue (mail, sweeps), for the operators' dashboard and tests. */

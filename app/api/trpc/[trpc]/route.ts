@@ -6,22 +6,14 @@ import { createTRPCContext } from "@/server/api/trpc";
 import { getSession } from "@/server/auth/session";
 import { env } from "@/server/env.js";
 import { logger } from "@/server/logger";
+import { isForeignOrigin } from "@/server/security/origin";
 import { startHttpTimer } from "@/server/metrics";
 import { requestContext, requestIdFrom } from "@/server/request-context";
 
-/**
- * Mutations from a browser must come from the app's own pages: a cross-site form or fetch carries a
- * foreign Origin. Clients that send no Origin (server-side callers, curl) are not browsers and carry no
- * cookies by accident.
- */
-function isForeignOrigin(req: NextRequest): boolean {
-  const origin = req.headers.get("origin");
-  if (req.method !== "POST" || !origin) return false;
-  return origin !== new URL(env.APP_URL).origin && origin !== req.nextUrl.origin;
-}
-
 const handler = async (incoming: NextRequest) => {
-  if (isForeignOrigin(incoming)) {
+  // Mutations from a browser must come from the app's own pages (server/security/origin.ts).
+  const request = { method: incoming.method, origin: incoming.headers.get("origin"), host: incoming.headers.get("host") };
+  if (isForeignOrigin(request, { appUrl: env.APP_URL, development: env.NODE_ENV === "development" })) {
     return Response.json({ error: { message: "Cross-site requests are not allowed." } }, { status: 403 });
   }
   const req = await limitBody(incoming);
