@@ -75,10 +75,22 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every page, prefetches included (a prefetched page is shown as it was fetched, so it must carry
-  // the policy too), feeds, the sitemap, Auth.js's own pages and the queue dashboard. Not the JSON
-  // APIs (no HTML; next.config.mjs gives every response a base policy) nor Next's static files.
+  // Every page, browser prefetches included (Purpose/Sec-Purpose: prefetch get full HTML, shown as it
+  // was fetched), feeds, the sitemap, Auth.js's own pages and the queue dashboard. Next's own router
+  // prefetches (next-router-prefetch with RSC: 1) are React payloads, not HTML: running the proxy on
+  // them stalled client navigations, so only a router prefetch without RSC (which gets HTML) is kept.
+  // Not the JSON APIs (no HTML; next.config.mjs gives every response a base policy) nor static files.
   // Also any API path with a "%" in it, to refuse malformed ones (only there: the proxy buffers request
   // bodies, which the tRPC route's own size limit should see first).
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)", "/api/auth/:path*", "/api/admin/:path*", "/api/:path(.*%.*)"],
+  matcher: [
+    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", missing: [{ type: "header", key: "next-router-prefetch" }] },
+    {
+      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      has: [{ type: "header", key: "next-router-prefetch" }],
+      missing: [{ type: "header", key: "rsc" }],
+    },
+    "/api/auth/:path*",
+    "/api/admin/:path*",
+    "/api/:path(.*%.*)",
+  ],
 };
