@@ -2,14 +2,18 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { OwnPost } from "@/server/posts/service";
 import { useTRPC } from "@/trpc/react";
+import { Modal } from "./editor/modal";
+import { ReviewSheet, type ReviewAction } from "./editor/review-sheet";
 import { ScheduleForm } from "./editor/schedule-form";
-import { PostStatusBadge, PostVisibilityBadge } from "./post-status-badge";
+import { canGoLive, postState, unpublishedChanges } from "./post-state";
+import { PostStateBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
 import { errorMessage } from "./trpc-errors";
 import { Button } from "./ui/button";
+import { useNow } from "./use-now";
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -22,22 +26,6 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function statusExplanation(post: OwnPost): string {
-  const readersBehind = post.visibility === "published" && post.publishedVersion !== null && post.publishedVersion < post.version;
-  switch (post.status) {
-    case "queued":
-      return readersBehind
-        ? "Waiting to be processed. Readers still see the previous version until then."
-        : "Waiting to be processed.";
-    case "processing":
-      return readersBehind ? "Processing. Readers still see the previous version until it is done." : "Processing this version…";
-    case "ready":
-      return post.visibility === "published" ? "Processed. Readers see this version." : "Processed. Only you can see drafts.";
-    case "failed":
-      return "Processing failed.";
-  }
-}
-
 export interface EditorSidebarProps {
   post: OwnPost | null;
   username: string;
@@ -46,19 +34,45 @@ export interface EditorSidebarProps {
   settings: ReactNode;
   /** The published versions, once the post exists. */
   history: ReactNode;
+  /** Discard changes replaced the working copy with the live version (the editor loads it). */
+  onDiscarded?(post: OwnPost): void;
 }
 
 /** The editor's side panel: live status, publishing and scheduling, settings, processed numbers, history. */
-export function EditorSidebar({ post, username, dirty, settings, history }: EditorSidebarProps) {
+export function EditorSidebar({ post, username, dirty, settings, history, onDiscarded }: EditorSidebarProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const [review, setReview] = useState<ReviewAction | null>(null);
+  const [discarding, setDiscarding] = useState(false);
+  // After Publish or Update, keyboard focus goes to "View public page" once the post is live.
+  const [focusPublicLink, setFocusPublicLink] = useState(false);
+  const publicLinkRef = useRef<HTMLAnchorElement>(null);
   const onSuccess = (next: OwnPost) => {
     queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), next);
     void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
   };
-  const publish = useMutation(trpc.posts.publish.mutationOptions({ onSuccess }));
-  const unpublish = useMutation(trpc.posts.unpublish.mutationOptions({ onSuccess }));
-  const visibilityError = publish.error ?? unpublish.error;
+  const discard = useMutation(
+    trpc.posts.discardChanges.mutationOptions({
+      onSuccess: (next) => {
+        onSuccess(next);
+        setDiscarding(false);
+        onDiscarded?.(next);
+      },
+    }),
+  );
+  const inFlight = post !== null && post.goingLiveVersion !== null;
+  const now = useNow(inFlight);
+  const isLive = post !== null && post.visibility === "published" && post.publishedVersion !== null;
+
+  useEffect(() => {
+    if (!focusPublicLink || !isLive) return;
+    // After the dialog's own focus return (its close event comes first).
+    const timer = setTimeout(() => {
+      publicLinkRef.current?.focus();
+      setFocusPublicLink(false);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [focusPublicLink, isLive]);
 
   if (!post) {
     return (
@@ -68,7 +82,7 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
         </Section>
         <Section id="publishing-heading" title="Publishing">
           <Button className="w-full" disabled aria-describedby="publish-reason">
-            Publish
+            Publish…
           </Button>
           <p id="publish-reason" className="mt-2 text-sm text-stone-500">
             The post can be published once it is saved.
@@ -81,25 +95,21 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
     );
   }
 
+  const state = postState(post, now);
+  const changes = unpublishedChanges(post);
   const isPublished = post.visibility === "published";
-  const isLive = isPublished && post.publishedVersion !== null;
-  const publishReason = dirty ? "Save your changes before publishing." : null;
-  const pending = publish.isPending || unpublish.isPending;
+  const saveFirst = dirty ? "Your latest edits are still being saved; they are included once saved." : null;
 
   return (
     <aside aria-label="Post details" className="space-y-4">
       <Section id="status-heading" title="Status">
-        <div role="status" aria-label="Processing status" className="flex flex-wrap gap-2">
-          <PostVisibilityBadge visibility={post.visibility} />
-          <PostStatusBadge status={post.status} />
+        <div role="status" aria-label="Post status" className="space-y-2">
+          <PostStateBadge state={state} />
+          <p className="text-sm text-stone-600">{state.detail}</p>
         </div>
-        <p className="mt-3 text-sm text-stone-600">{statusExplanation(post)}</p>
         {post.status === "failed" ? (
-          <div className="mt-3 space-y-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-            <p>
-              <span className="font-semibold">Reason:</span> {post.error ?? "Unknown error."}
-            </p>
-            <RetryButton postId={post.id} label="Retry processing" />
+          <div className="mt-3">
+            <RetryButton postId={post.id} label="Retry" />
           </div>
         ) : null}
       </Section>
@@ -109,52 +119,45 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
           <div className="space-y-3">
             {isLive ? (
               <Link
-                href={`/@${username}/${post.slug}`}
-                className="flex items-center justify-between rounded-md bg-accent-50 px-3 py-2 text-sm font-medium text-accent-800 ring-1 ring-accent-200 ring-inset hover:bg-accent-100"
+                ref={publicLinkRef}
+                href={`/@${username}/${post.publishedSlug ?? post.slug}`}
+                className="flex items-center justify-between rounded-md bg-accent-50 px-3 py-2 text-sm font-medium text-accent-800 ring-1 ring-accent-200 ring-inset hover:bg-accent-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
               >
                 View public page <span aria-hidden="true">→</span>
               </Link>
-            ) : (
-              <p className="text-sm text-stone-600">Goes live as soon as it is processed.</p>
-            )}
-            <Button variant="secondary" className="w-full" pending={unpublish.isPending} disabled={pending} onClick={() => unpublish.mutate({ id: post.id })}>
-              Unpublish
+            ) : null}
+            {canGoLive(post) ? (
+              <div className="space-y-2">
+                <Button className="w-full" disabled={dirty} aria-describedby="update-reason" onClick={() => setReview(isLive ? "update" : "publish")}>
+                  {isLive ? "Update post…" : "Publish…"}
+                </Button>
+                {isLive ? (
+                  <Button variant="secondary" className="w-full" onClick={() => setDiscarding(true)}>
+                    Discard changes
+                  </Button>
+                ) : null}
+                <p id="update-reason" className="text-sm text-stone-500">
+                  {saveFirst ?? (isLive ? "Your edits to a live post stay private until you update it." : "Edited since you pressed Publish.")}
+                </p>
+              </div>
+            ) : null}
+            <Button variant="secondary" className="w-full" onClick={() => setReview("unpublish")}>
+              Unpublish…
             </Button>
-            <p className="text-sm text-stone-500">Unpublishing takes the post off your public page at once.</p>
           </div>
         ) : (
           <div className="space-y-2">
-            <Button
-              className="w-full"
-              pending={publish.isPending}
-              disabled={pending || publishReason !== null}
-              aria-describedby="publish-reason"
-              onClick={() => publish.mutate({ id: post.id })}
-            >
-              Publish
+            <Button className="w-full" disabled={dirty} aria-describedby="publish-reason" onClick={() => setReview("publish")}>
+              Publish…
             </Button>
             <p id="publish-reason" className="text-sm text-stone-500">
-              {publishReason ??
-                (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "Anyone can read it once it is processed.")}
+              {saveFirst ?? (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "You see how it will look before it goes out.")}
             </p>
-            <dl className="text-sm">
-              <dt className="text-stone-500">Public address, once published</dt>
-              <dd className="mt-1">
-                <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs break-all text-stone-700">
-                  /@{username}/{post.slug}
-                </code>
-              </dd>
-            </dl>
           </div>
         )}
         <div className="mt-4 empty:hidden">
           <ScheduleForm post={post} />
         </div>
-        {visibilityError ? (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            {errorMessage(visibilityError)}
-          </p>
-        ) : null}
       </Section>
 
       <Section id="settings-heading" title="Settings">
@@ -184,6 +187,45 @@ export function EditorSidebar({ post, username, dirty, settings, history }: Edit
       <Section id="history-heading" title="History">
         {history}
       </Section>
+
+      <ReviewSheet
+        action={review}
+        post={post}
+        username={username}
+        onClose={() => setReview(null)}
+        onDone={(next, when) => {
+          const action = review;
+          onSuccess(next);
+          setReview(null);
+          if (when === "now" && action !== "unpublish") setFocusPublicLink(true);
+        }}
+      />
+      <Modal
+        open={discarding}
+        onClose={() => setDiscarding(false)}
+        busy={discard.isPending}
+        size="sm"
+        title="Discard unpublished changes?"
+        description={`Your ${changes === 1 ? "unpublished change" : `${changes} unpublished changes`} to this post will be dropped, and the editor shows the live version again. Readers notice nothing.`}
+        footer={
+          <>
+            <Button variant="ghost" onClick={() => setDiscarding(false)} disabled={discard.isPending} data-autofocus>
+              Keep editing
+            </Button>
+            <Button variant="danger" pending={discard.isPending} onClick={() => discard.mutate({ id: post.id, version: post.version })}>
+              Discard changes
+            </Button>
+          </>
+        }
+      >
+        {discard.isError ? (
+          <p role="alert" className="text-sm font-medium text-red-700">
+            {errorMessage(discard.error, "Discarding failed. Please try again.")}
+          </p>
+        ) : (
+          <p className="text-sm text-stone-600">This cannot be undone; the live version stays in the history.</p>
+        )}
+      </Modal>
     </aside>
   );
 }

@@ -357,12 +357,17 @@ export function Editor({ initialPost, username }: EditorProps) {
           post={post}
           username={username}
           dirty={dirty}
+          onDiscarded={(live) => {
+            store.replaceWith(live);
+            setNotice("Unpublished changes discarded: the editor shows the live version.");
+          }}
           settings={
             <PostSettings
               fields={draft}
               errors={fieldErrors}
               onChange={(patch) => store.edit(patch)}
               isNew={postId === null}
+              username={username}
               wasPublic={wasPublic}
               disabled={!hydrated}
             />

@@ -12,7 +12,10 @@ import { removeLocalDrafts } from "./editor/local-drafts";
 import { FormattedDate } from "./formatted-date";
 import { PostListSkeleton } from "./post-list-skeleton";
 import { IN_FLIGHT_REFETCH_MS, POST_LIST_LIMIT, postListInput, type PostListFilter } from "./post-queries";
-import { PostStatusBadge, PostVisibilityBadge, isInFlight } from "./post-status-badge";
+import { ReviewSheet } from "./editor/review-sheet";
+import { postState } from "./post-state";
+import { PostStateBadge, isInFlight } from "./post-status-badge";
+import { useNow } from "./use-now";
 import { RetryButton } from "./retry-button";
 import { errorMessage } from "./trpc-errors";
 import { buttonClasses, Button } from "./ui/button";
@@ -183,14 +186,9 @@ export function PostList({ username, initialFilter = null, initialQuery = "" }: 
 export function PostItem({ post, username, onDelete }: { post: OwnPost; username: string; onDelete?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const unpublish = useMutation(
-    trpc.posts.unpublish.mutationOptions({
-      onSuccess: (next) => {
-        queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), next);
-        void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
-      },
-    }),
-  );
+  const [reviewing, setReviewing] = useState(false);
+  const now = useNow(post.goingLiveVersion !== null);
+  const state = postState(post, now);
   const title = post.title || "Untitled";
   const isPublic = post.visibility === "published" && post.publishedVersion !== null;
   return (
@@ -223,7 +221,7 @@ export function PostItem({ post, username, onDelete }: { post: OwnPost; username
             {isPublic ? (
               <>
                 <span aria-hidden="true">·</span>
-                <Link href={`/@${username}/${post.slug}`} className="font-medium text-accent-700 hover:underline">
+                <Link href={`/@${username}/${post.publishedSlug ?? post.slug}`} className="font-medium text-accent-700 hover:underline">
                   View public page<span className="sr-only">: {title}</span>
                 </Link>
               </>
@@ -241,33 +239,22 @@ export function PostItem({ post, username, onDelete }: { post: OwnPost; username
           ) : null}
           {post.status === "failed" ? (
             <div className="mt-3 flex flex-wrap items-center gap-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-              <p>
-                <span className="font-semibold">Processing failed:</span> {post.error ?? "Unknown error."}
-              </p>
+              <p>{state.detail}</p>
               <RetryButton postId={post.id} />
             </div>
-          ) : null}
-          {unpublish.isError ? (
-            <p role="alert" className="mt-2 text-sm text-red-700">
-              {errorMessage(unpublish.error, "Unpublishing failed. Please try again.")}
-            </p>
+          ) : state.kind === "slow" ? (
+            <p className="mt-2 text-sm text-amber-800">{state.detail}</p>
           ) : null}
         </div>
         <div className="flex shrink-0 flex-col items-start gap-3 sm:items-end">
           <div className="flex items-center gap-2">
-            <PostVisibilityBadge visibility={post.visibility} />
-            <PostStatusBadge status={post.status} />
+            <span className="sr-only">Status: </span>
+            <PostStateBadge state={state} />
           </div>
           {onDelete ? (
             <div className="-ml-3 flex items-center gap-1 sm:ml-0 sm:-mr-3">
               {post.visibility === "published" ? (
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`Unpublish “${title}”`}
-                  pending={unpublish.isPending}
-                  onClick={() => unpublish.mutate({ id: post.id })}
-                >
+                <Button size="sm" variant="ghost" aria-label={`Unpublish “${title}”`} onClick={() => setReviewing(true)}>
                   Unpublish
                 </Button>
               ) : null}
@@ -283,6 +270,17 @@ export function PostItem({ post, username, onDelete }: { post: OwnPost; username
           ) : null}
         </div>
       </article>
+      <ReviewSheet
+        action={reviewing ? "unpublish" : null}
+        post={post}
+        username={username}
+        onClose={() => setReviewing(false)}
+        onDone={(next) => {
+          queryClient.setQueryData(trpc.posts.byId.queryKey({ id: next.id }), next);
+          void queryClient.invalidateQueries(trpc.posts.list.pathFilter());
+          setReviewing(false);
+        }}
+      />
     </li>
   );
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 import { build, type BuildOptions } from "esbuild";
 
+import { BUNDLED_THREAD_FILE } from "../server/render/thread-file";
 import { BUILD_MARKERS, STANDALONE_DIR, WORKER_DIR } from "./production";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,9 +21,10 @@ const log = (message: string) => console.log(`[build] ${message}`);
 /**
  * Left out of the bundles and copied into .next/worker/node_modules with their installed
  * dependencies: native addons, whose platform package (@node-rs/argon2-linux-x64-gnu, …-musl, …) is
- * picked at run time. The build must run on the platform the image runs on (the Dockerfiles do).
+ * picked at run time, and piscina, which starts its worker threads from its own dist/worker.js. The
+ * build must run on the platform the image runs on (the Dockerfiles do).
  */
-const WORKER_EXTERNALS = ["@node-rs/argon2"];
+const WORKER_EXTERNALS = ["@node-rs/argon2", "piscina"];
 /**
  * Optional native speed-ups that fall back to JavaScript when absent (bullmq's msgpackr). External
  * and not copied, so the fallback is taken cleanly instead of a bundled loader probing wrong paths.
@@ -86,6 +88,14 @@ function copyPackage(name: string, into: string, copied = new Set<string>(), opt
   for (const dep of Object.keys(pkg.optionalDependencies ?? {})) copyPackage(dep, into, copied, true);
 }
 
+/**
+ * The render threads' module (server/render/thread.ts, the pipeline alone), bundled beside an entry
+ * point: server/render/pool.ts looks for it next to the running server.js or dist/worker.mjs.
+ */
+async function buildRenderThread(dir: string): Promise<void> {
+  await build({ ...shared, entryPoints: [path.join(REPO_ROOT, "server", "render", "thread.ts")], outfile: path.join(dir, BUNDLED_THREAD_FILE) });
+}
+
 async function buildWeb(): Promise<void> {
   if (!existsSync(path.join(STANDALONE_DIR, "server.js"))) {
     throw new Error('.next/standalone/server.js is missing: run `next build` first (next.config.mjs must keep output: "standalone")');
@@ -101,7 +111,8 @@ async function buildWeb(): Promise<void> {
       path.join(STANDALONE_DIR, "check-env.mjs"),
     ),
   );
-  log(`web: ${path.relative(REPO_ROOT, STANDALONE_DIR)} (server.js, check-env.mjs, public, .next/static)`);
+  await buildRenderThread(STANDALONE_DIR);
+  log(`web: ${path.relative(REPO_ROOT, STANDALONE_DIR)} (server.js, check-env.mjs, ${BUNDLED_THREAD_FILE}, public, .next/static)`);
 }
 
 async function buildWorker(): Promise<void> {
@@ -114,6 +125,7 @@ async function buildWorker(): Promise<void> {
       path.join(WORKER_DIR, "dist", "worker.mjs"),
     ),
   );
+  await buildRenderThread(path.join(WORKER_DIR, "dist"));
   // scripts/migrate.ts finds ../drizzle from its own location: dist/migrate.mjs → drizzle/.
   await build({ ...shared, entryPoints: [path.join(REPO_ROOT, "scripts", "migrate.ts")], outfile: path.join(WORKER_DIR, "dist", "migrate.mjs") });
   cpSync(path.join(REPO_ROOT, "drizzle"), path.join(WORKER_DIR, "drizzle"), { recursive: true });
@@ -123,7 +135,7 @@ async function buildWorker(): Promise<void> {
   const size = (file: string) => `${(statSync(file).size / 1024 / 1024).toFixed(1)} MB`;
   log(
     `worker: ${path.relative(REPO_ROOT, WORKER_DIR)} (dist/worker.mjs ${size(path.join(WORKER_DIR, "dist", "worker.mjs"))}, ` +
-      `dist/migrate.mjs, drizzle/, node_modules: ${WORKER_EXTERNALS.join(", ")})`,
+      `dist/${BUNDLED_THREAD_FILE}, dist/migrate.mjs, drizzle/, node_modules: ${WORKER_EXTERNALS.join(", ")})`,
   );
 }
 

@@ -5,9 +5,11 @@
 //   .next/standalone/          the web deployable (Dockerfile.web copies exactly this)
 //     server.js                Next's standalone server (HOSTNAME, PORT from the environment)
 //     check-env.mjs            preloaded with --import: validates the environment before server.js
+//     render-thread.mjs        the render pipeline, loaded by the render threads (server/render/pool.ts)
 //     public/, .next/static/   copied in by scripts/build-standalone.ts, as Next's docs require
 //   .next/worker/              the worker deployable (Dockerfile.worker copies exactly this)
 //     dist/worker.mjs          worker/index.ts bundled by esbuild
+//     dist/render-thread.mjs   the render pipeline, loaded by the render threads
 //     dist/migrate.mjs         scripts/migrate.ts bundled (applies ../drizzle, advisory-locked)
 //     drizzle/                 the SQL migrations
 //     node_modules/            only the packages left out of the bundles (native code)
@@ -27,7 +29,9 @@ export const WORKER_DIR = path.join(REPO_ROOT, ".next", "worker");
 export const BUILD_MARKERS = [
   path.join(STANDALONE_DIR, "server.js"),
   path.join(STANDALONE_DIR, "check-env.mjs"),
+  path.join(STANDALONE_DIR, "render-thread.mjs"),
   path.join(WORKER_DIR, "dist", "worker.mjs"),
+  path.join(WORKER_DIR, "dist", "render-thread.mjs"),
   path.join(WORKER_DIR, "dist", "migrate.mjs"),
 ];
 

@@ -91,17 +91,18 @@ export class WebClient {
 
   /**
    * Follows the sign-up link mailed to `email` (read from the outbox the worker writes to, MAIL_OUTBOX_DIR),
-   * as /verify-email's button does: the address is verified and this client signed in.
+   * with the sign-up's password, as /verify-email's form does: the address is verified and this client
+   * signed in.
    */
-  async verifyEmail(baseUrl: string, email: string, outboxDir: string): Promise<void> {
+  async verifyEmail(baseUrl: string, email: string, password: string, outboxDir: string): Promise<void> {
     const token = await waitForMailToken(outboxDir, email, "verify-email");
-    await this.postCredentials(baseUrl, "email-token", { token });
+    await this.postCredentials(baseUrl, "email-token", { token, password });
   }
 
   /** users.register, then the mailed link: a verified writer, signed in. */
   async signUp(baseUrl: string, writer: { email: string; username: string; displayName: string; password: string }, outboxDir: string): Promise<void> {
     await this.mutation(baseUrl, "users.register", writer);
-    await this.verifyEmail(baseUrl, writer.email, outboxDir);
+    await this.verifyEmail(baseUrl, writer.email, writer.password, outboxDir);
   }
 
   private async postCredentials(baseUrl: string, provider: string, fields: Record<string, string>): Promise<void> {

@@ -5,6 +5,7 @@ import { env } from "@/server/env.js";
 import { closeDb } from "@/server/db";
 import { closeProducer } from "@/server/jobs/producer";
 import { logger } from "@/server/logger";
+import { closeRenderThreads } from "@/server/render/pool";
 import { createAccountsWorker } from "./accounts-worker";
 import { createPostWorker } from "./post-worker";
 
@@ -19,7 +20,7 @@ if (env.WORKER_NICE > 0) {
   }
 }
 
-const postWorker = createPostWorker();
+const postWorker = createPostWorker({ rerenderOnStart: true });
 const accountsWorker = createAccountsWorker();
 logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, nice: os.getPriority(), prefix: env.QUEUE_PREFIX }, "worker started");
 
@@ -37,6 +38,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     // Stop taking work, wait for the jobs in hand.
     await Promise.all([postWorker.close(), accountsWorker.close()]);
+    await closeRenderThreads();
     await closeProducer(); // the sweep's and the announcements' connection
     await closeDb();
     logger.info({ component: "worker" }, "worker stopped");

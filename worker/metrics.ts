@@ -19,3 +19,10 @@ export const jobOutcomes = new Counter({
   labelNames: ["outcome"] as const,
   registers: [workerRegistry],
 });
+
+export const rerenderedPosts = new Counter({
+  name: "inkwell_rerendered_posts_total",
+  help: "Posts whose stored renderings the rerender-posts job made again with the current render engine, by outcome (rerendered, skipped).",
+  labelNames: ["outcome"] as const,
+  registers: [workerRegistry],
+});

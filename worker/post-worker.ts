@@ -4,19 +4,24 @@ import {
   POSTS_QUEUE,
   PROCESS_POST_JOB,
   PUBLISH_POST_JOB,
+  RERENDER_POSTS_JOB,
   createRedis,
   processPostPayloadSchema,
   publishPostPayloadSchema,
+  rerenderPostsPayloadSchema,
   type PostsJobData,
 } from "@/server/jobs/contract";
-import { enqueueProcessPost } from "@/server/jobs/producer";
+import { enqueueProcessPost, enqueueRerenderPosts } from "@/server/jobs/producer";
 import { logger as rootLogger } from "@/server/logger";
 import { removeHeartbeat, workerId, writeHeartbeat } from "@/server/jobs/heartbeat";
 import { requestContext } from "@/server/request-context";
 import { readPayload } from "./contract-guard";
-import { jobDuration, jobOutcomes, workerRegistry } from "./metrics";
+import { jobDuration, jobOutcomes, rerenderedPosts, workerRegistry } from "./metrics";
 import { listOverdueScheduledPosts, listPostsAwaitingProcessing, publishScheduledPost } from "@/server/posts/service";
 import { processPost, recordFailure } from "@/server/posts/process-post";
+import { RENDER_ENGINE_VERSION } from "@/server/render";
+import { RenderTooComplexError, renderInThread } from "@/server/render/pool";
+import { rerenderBatch } from "@/server/posts/rerender";
 
 const logger = rootLogger.child({ component: "worker" });
 
@@ -29,7 +34,12 @@ export interface PostWorkerOptions {
   sweepAfterSeconds?: number;
   /** How often to announce this worker (and its metrics) in Redis. */
   heartbeatIntervalMs?: number;
+  /** Enqueue the re-rendering of posts an older render engine made (worker/index.ts does; tests call it directly). */
+  rerenderOnStart?: boolean;
 }
+
+/** Posts per batch of `rerender-posts`: each is rendered, then written by one UPDATE of its own. */
+const RERENDER_BATCH_SIZE = 50;
 
 export interface PostWorker {
   worker: Worker<PostsJobData>;
@@ -48,6 +58,7 @@ async function handle(job: Job<PostsJobData>, token?: string): Promise<string> {
   return requestContext.run({ requestId, jobId: job.id }, () => {
     if (job.name === PROCESS_POST_JOB) return processJob(job, token);
     if (job.name === PUBLISH_POST_JOB) return publishJob(job, token);
+    if (job.name === RERENDER_POSTS_JOB) return rerenderJob(job, token);
     throw new UnrecoverableError(`unknown job ${job.name}`);
   });
 }
@@ -57,7 +68,10 @@ async function processJob(job: Job<PostsJobData>, token: string | undefined): Pr
   const log = logger.child({ postId: payload.postId, version: payload.version });
   const stopTimer = jobDuration.startTimer();
   try {
-    const outcome = await processPost(payload);
+    const outcome = await processPost(payload).catch((err: unknown) => {
+      // The same text fails the same way on every attempt: fail the job now, with the reason for the writer.
+      throw err instanceof RenderTooComplexError ? new UnrecoverableError(err.message) : err;
+    });
     const seconds = stopTimer({ outcome });
     jobOutcomes.inc({ outcome });
     // waitedMs: from enqueue to this attempt's start (queue latency; includes backoff on retries).
@@ -82,6 +96,31 @@ async function publishJob(job: Job<PostsJobData>, token: string | undefined): Pr
   return published ? "published" : "skipped";
 }
 
+/** Walks the posts table by id, re-rendering what an older engine made; progress in the job, logs and metrics. */
+async function rerenderJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
+  const payload = await readPayload(job, token, rerenderPostsPayloadSchema);
+  // Another deploy's engine (a rolling upgrade): that deploy's workers do its job.
+  if (payload.engine !== RENDER_ENGINE_VERSION) return "skipped";
+  const log = logger.child({ job: RERENDER_POSTS_JOB, engine: RENDER_ENGINE_VERSION });
+  const progress = { rerendered: 0, skipped: 0, cursor: null as string | null };
+  const onSkip = (postId: string, err: unknown) => {
+    if (err) log.warn({ postId, err: err instanceof Error ? err.message : String(err) }, "rerender-posts kept a post's previous rendering");
+  };
+  for (;;) {
+    const batch = await rerenderBatch(renderInThread, progress.cursor, RERENDER_BATCH_SIZE, onSkip);
+    if (batch.lastId === null) break;
+    progress.rerendered += batch.rerendered;
+    progress.skipped += batch.skipped;
+    progress.cursor = batch.lastId;
+    rerenderedPosts.inc({ outcome: "rerendered" }, batch.rerendered);
+    rerenderedPosts.inc({ outcome: "skipped" }, batch.skipped);
+    await job.updateProgress(progress);
+    log.info(progress, "rerender-posts progress");
+  }
+  log.info(progress, "rerender-posts done");
+  return `rerendered ${progress.rerendered}, skipped ${progress.skipped}`;
+}
+
 export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   const connection = createRedis(env.REDIS_URL, "worker");
   connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
@@ -103,6 +142,10 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
     const payload = processPostPayloadSchema.safeParse(job.data);
     if (payload.success) void recordFailure(payload.data, err.message, true).catch(() => {});
   });
+
+  if (options.rerenderOnStart) {
+    void enqueueRerenderPosts({ engine: RENDER_ENGINE_VERSION }).catch((err: unknown) => logger.warn({ err }, "could not enqueue rerender-posts; the next start tries again"));
+  }
 
   const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;
   const sweepAfterSeconds = options.sweepAfterSeconds ?? 30;

@@ -84,7 +84,7 @@ export async function signUpAndIn(baseUrl: string, index: number, runId: string,
       origin: baseUrl,
       "x-forwarded-for": address,
     },
-    body: new URLSearchParams({ token, csrfToken, callbackUrl: `${baseUrl}/` }).toString(),
+    body: new URLSearchParams({ token, password, csrfToken, callbackUrl: `${baseUrl}/` }).toString(),
     signal: AbortSignal.timeout(30_000),
   });
   await signIn.arrayBuffer();

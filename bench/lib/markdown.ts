@@ -75,3 +75,43 @@ export function makeMarkdown(bytes: number, seed: number): string {
 export function makeCorpus(count: number, bytes: number, seed = 1): string[] {
   return Array.from({ length: count }, (_, i) => makeMarkdown(bytes, seed * 100_003 + i));
 }
+
+const CODE_LANGUAGES = ["ts", "js", "python", "bash", "json", "css"] as const;
+
+function codeBlock(rand: () => number, i: number): string {
+  const language = CODE_LANGUAGES[i % CODE_LANGUAGES.length]!;
+  const lines = Array.from({ length: 8 + Math.floor(rand() * 10) }, (_, k) => {
+    const name = `${words(rand, 1)}${k}`;
+    switch (language) {
+      case "python":
+        return k === 0 ? `def ${name}(value, *args):` : `    ${name} = [x * ${k} for x in range(${k + 2}) if x % 2 == 0]  # ${words(rand, 3)}`;
+      case "bash":
+        return `${name}=$(grep -c "${words(rand, 1)}" /var/log/app.log) && echo "$${name}" | tee -a out.txt`;
+      case "json":
+        return `  "${name}": { "enabled": ${k % 2 === 0}, "count": ${k * 13}, "label": "${words(rand, 2)}" },`;
+      case "css":
+        return `.${name} > a:hover { margin: ${k}px ${k * 2}rem; color: #${(k * 4099).toString(16).padStart(6, "0")}; }`;
+      default:
+        return `  const ${name} = await fetch(\`/api/${words(rand, 1)}/\${id}\`).then((r) => r.json() as Promise<Item[]>); // ${words(rand, 3)}`;
+    }
+  });
+  return [`\`\`\`${language}`, ...lines, "```"].join("\n");
+}
+
+/** A post that is mostly fenced code in several languages, with a sentence or two between blocks. */
+export function makeCodeHeavyMarkdown(bytes: number, seed: number): string {
+  const rand = prng(seed);
+  const parts: string[] = [`# Code post ${seed}`];
+  let size = parts[0]!.length;
+  for (let i = 1; size < bytes; i++) {
+    const b = i % 3 === 0 ? sentence(rand) : codeBlock(rand, i);
+    parts.push(b);
+    size += b.length + 2;
+  }
+  return parts.join("\n\n").slice(0, Math.max(bytes, 1));
+}
+
+/** `count` distinct code-heavy documents of about `bytes` bytes each. */
+export function makeCodeHeavyCorpus(count: number, bytes: number, seed = 1): string[] {
+  return Array.from({ length: count }, (_, i) => makeCodeHeavyMarkdown(bytes, seed * 100_003 + i));
+}

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     await processPost({ postId: post.id, version: post.version });
     const draft = await measure(post.id, post.version, SAVES);
 
-    const published = await publishPost(authorId, post.id);
+    const published = await publishPost(authorId, { id: post.id });
     await processPost({ postId: post.id, version: published.version });
     const pub = await measure(post.id, published.version, SAVES);
 

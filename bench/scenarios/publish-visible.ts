@@ -166,7 +166,7 @@ export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioRes
             });
           });
           const t0 = nowMs();
-          await publishPost(authorId, post.id);
+          await publishPost(authorId, { id: post.id });
           callMs.push(nowMs() - t0);
           if (!(await visible)) run.lost++;
           await unpublishPost(authorId, post.id); // back to a processed draft for its next turn (ready, as seen)

@@ -66,12 +66,13 @@ export function HistoryPanel({ post, current, flush, baseVersion, onRestored }: 
   return (
     <>
       <ol aria-label="Published versions" className="-mx-2 space-y-0.5">
-        {shown.map((revision) => (
+        {shown.map((revision, index) => (
           <li key={revision.version} className="flex items-center justify-between gap-2 rounded-md px-2 py-1.5 hover:bg-stone-50">
             <div className="min-w-0 text-sm">
               <p className="flex items-center gap-2 font-medium text-stone-900">
                 Version {revision.version}
-                {revision.version === post.publishedVersion && post.visibility === "published" ? <Badge tone="accent">live</Badge> : null}
+                {/* Every version that goes live is kept, so the newest is what readers see (after Discard too). */}
+                {index === 0 && post.visibility === "published" && post.publishedVersion !== null ? <Badge tone="accent">live</Badge> : null}
               </p>
               <p className="truncate text-xs text-stone-500">
                 <LocalDateTime date={revision.publishedAt} />

@@ -45,7 +45,9 @@ function parse(raw: string | null): LocalDraft | null {
   try {
     const value = JSON.parse(raw) as Partial<LocalDraft> & { fields?: Partial<PostFields> };
     if (typeof value.baseVersion !== "number" || typeof value.savedAt !== "number" || !value.fields) return null;
-    const fields = value.fields;
+    // Copies kept before the cover's description existed lack it: they are still the writer's text.
+    const fields: Partial<PostFields> = { ...value.fields };
+    fields.coverImageAlt ??= "";
     for (const key of fieldKeys) {
       const ok = key === "tags" ? Array.isArray(fields.tags) && fields.tags.every((t) => typeof t === "string") : typeof fields[key] === "string";
       if (!ok) return null;

@@ -1,4 +1,4 @@
-import { postUpdateSchema } from "@/lib/validations/post";
+import { normalizeSlug, postUpdateSchema } from "@/lib/validations/post";
 import type { SavedPost } from "@/server/posts/service";
 
 // The editable parts of a post as the editor holds them: plain strings (an empty field is ""), tags as
@@ -12,14 +12,16 @@ export interface PostFields {
   excerpt: string;
   tags: string[];
   coverImageUrl: string;
+  /** The cover's description for readers who cannot see it ("" for none). */
+  coverImageAlt: string;
   canonicalUrl: string;
 }
 
 export type FieldKey = keyof PostFields;
 
-export const fieldKeys: readonly FieldKey[] = ["title", "markdown", "slug", "excerpt", "tags", "coverImageUrl", "canonicalUrl"];
+export const fieldKeys: readonly FieldKey[] = ["title", "markdown", "slug", "excerpt", "tags", "coverImageUrl", "coverImageAlt", "canonicalUrl"];
 
-export const emptyFields: PostFields = { title: "", markdown: "", slug: "", excerpt: "", tags: [], coverImageUrl: "", canonicalUrl: "" };
+export const emptyFields: PostFields = { title: "", markdown: "", slug: "", excerpt: "", tags: [], coverImageUrl: "", coverImageAlt: "", canonicalUrl: "" };
 
 export function fieldsOf(post: SavedPost): PostFields {
   return {
@@ -29,17 +31,18 @@ export function fieldsOf(post: SavedPost): PostFields {
     excerpt: post.excerptOverride ?? "",
     tags: post.tags,
     coverImageUrl: post.coverImageUrl ?? "",
+    coverImageAlt: post.coverImageAlt ?? "",
     canonicalUrl: post.canonicalUrl ?? "",
   };
 }
 
-/** A field as the server would store it, for comparing: trimmed text, lower-case slug, joined tags. */
+/** A field as the server would store it, for comparing: trimmed text, the slug's URL form, joined tags. */
 export function normalizedField(fields: PostFields, key: FieldKey): string {
   switch (key) {
     case "markdown":
       return fields.markdown;
     case "slug":
-      return fields.slug.trim().toLowerCase();
+      return normalizeSlug(fields.slug);
     case "tags":
       return fields.tags.join(",");
     default:

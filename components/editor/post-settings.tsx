@@ -1,6 +1,7 @@
 "use client";
 
-import { POST_EXCERPT_MAX } from "@/lib/validations/post";
+import { useState } from "react";
+import { POST_COVER_ALT_MAX, POST_EXCERPT_MAX, normalizeSlug } from "@/lib/validations/post";
 import type { FieldErrors } from "../trpc-errors";
 import { cn } from "../ui/cn";
 import { FormField } from "../ui/form-field";
@@ -21,10 +22,13 @@ export interface PostSettingsProps {
   isNew: boolean;
   /** Readers know the post at its address: changing it keeps the old one working (a redirect). */
   wasPublic: boolean;
+  /** The writer's username, for the address the slug makes. */
+  username: string;
   disabled?: boolean;
 }
 
-export function PostSettings({ fields, errors, onChange, isNew, wasPublic, disabled }: PostSettingsProps) {
+export function PostSettings({ fields, errors, onChange, isNew, wasPublic, username, disabled }: PostSettingsProps) {
+  const slugPreview = normalizeSlug(fields.slug);
   return (
     <div className="space-y-5">
       <FormField
@@ -35,7 +39,7 @@ export function PostSettings({ fields, errors, onChange, isNew, wasPublic, disab
             ? "The end of the post’s address, made from the title when it is first saved."
             : wasPublic
               ? "The end of the post’s address. Changing it keeps the old address working: readers are sent on."
-              : "The end of the post’s address: lower-case letters, digits and hyphens. It follows the title until you change it."
+              : "The end of the post’s address. Type anything: it becomes lower-case words joined by hyphens. It follows the title until you change it."
         }
         errors={errors.slug}
       >
@@ -49,10 +53,19 @@ export function PostSettings({ fields, errors, onChange, isNew, wasPublic, disab
             placeholder={isNew ? "from the title" : undefined}
             value={fields.slug}
             onChange={(event) => onChange({ slug: event.target.value })}
+            // Shows the address form the server stores, once the writer moves on.
+            onBlur={() => {
+              if (slugPreview && slugPreview !== fields.slug) onChange({ slug: slugPreview });
+            }}
             className="font-mono"
           />
         )}
       </FormField>
+      {!isNew && slugPreview && slugPreview !== fields.slug ? (
+        <p className="-mt-3 text-sm text-stone-600" aria-live="polite">
+          Address: <code className="font-mono text-xs break-all">/@{username}/{slugPreview}</code>
+        </p>
+      ) : null}
 
       <FormField
         id="post-excerpt"
@@ -96,6 +109,31 @@ export function PostSettings({ fields, errors, onChange, isNew, wasPublic, disab
         )}
       </FormField>
 
+      <FormField
+        id="post-cover-alt"
+        label="Cover image description"
+        hint="Alt text: what the image shows, for readers who cannot see it. Also used when the post is shared."
+        errors={errors.coverImageAlt}
+        aside={
+          <span className={cn("text-xs tabular-nums", fields.coverImageAlt.trim().length > POST_COVER_ALT_MAX ? "text-red-700" : "text-stone-500")}>
+            {fields.coverImageAlt.trim().length}/{POST_COVER_ALT_MAX}
+          </span>
+        }
+      >
+        {(control) => (
+          <Textarea
+            {...control}
+            name="coverImageAlt"
+            rows={2}
+            disabled={disabled}
+            value={fields.coverImageAlt}
+            onChange={(event) => onChange({ coverImageAlt: event.target.value })}
+            className="resize-y"
+          />
+        )}
+      </FormField>
+      <CoverThumbnail url={fields.coverImageUrl} alt={fields.coverImageAlt} invalid={Boolean(errors.coverImageUrl?.[0])} />
+
       <FormField id="post-canonical" label="Canonical URL" hint="Where this post first appeared, if elsewhere." errors={errors.canonicalUrl}>
         {(control) => (
           <Input
@@ -112,5 +150,27 @@ export function PostSettings({ fields, errors, onChange, isNew, wasPublic, disab
         )}
       </FormField>
     </div>
+  );
+}
+
+/** A small preview of the cover, so the writer sees which image the address points to. */
+function CoverThumbnail({ url, alt, invalid }: { url: string; alt: string; invalid: boolean }) {
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  const address = url.trim();
+  if (!/^https?:\/\//i.test(address) || invalid) return null;
+  if (failedUrl === address) {
+    return <p className="-mt-3 text-sm text-amber-800">The cover image could not be loaded from this address.</p>;
+  }
+  return (
+    <figure className="-mt-2 space-y-1">
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img
+        src={address}
+        alt={alt.trim() ? `Cover preview: ${alt.trim()}` : "Cover preview (no description yet)"}
+        className="aspect-[1.91/1] w-40 rounded-md border border-stone-200 bg-stone-100 object-cover"
+        referrerPolicy="no-referrer"
+        onError={() => setFailedUrl(address)}
+      />
+    </figure>
   );
 }

@@ -44,9 +44,11 @@ export function ScheduleForm({ post }: { post: OwnPost }) {
   );
   const unschedule = useMutation(trpc.posts.unschedule.mutationOptions({ onSuccess }));
 
-  if (post.visibility === "published") return null;
+  // A published post is scheduled from the review sheet ("Update at…"); here its schedule is shown.
+  const isUpdate = post.visibility === "published";
+  if (isUpdate && !post.scheduledAt) return null;
 
-  const scheduled = post.visibility === "scheduled" && post.scheduledAt ? post.scheduledAt : null;
+  const scheduled = post.visibility !== "draft" && post.scheduledAt ? post.scheduledAt : null;
   const inputId = `${id}-at`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -72,7 +74,7 @@ export function ScheduleForm({ post }: { post: OwnPost }) {
     <div className="space-y-3 border-t border-stone-100 pt-3">
       {scheduled ? (
         <p className="text-sm text-stone-700">
-          <span className="font-medium text-sky-800">Scheduled</span> to publish on <LocalDateTime date={scheduled} withZone className="font-medium" />.
+          <span className="font-medium text-sky-800">Scheduled</span> to {isUpdate ? "update" : "publish"} on <LocalDateTime date={scheduled} withZone className="font-medium" />.
         </p>
       ) : null}
       {open ? (
@@ -85,7 +87,7 @@ export function ScheduleForm({ post }: { post: OwnPost }) {
           }}
         >
           <label htmlFor={inputId} className="block text-sm font-medium text-stone-800">
-            Publish at
+            {isUpdate ? "Update at" : "Publish at"}
           </label>
           <Input
             id={inputId}
@@ -120,7 +122,7 @@ export function ScheduleForm({ post }: { post: OwnPost }) {
           </Button>
           {scheduled ? (
             <Button size="sm" variant="ghost" pending={unschedule.isPending} onClick={() => unschedule.mutate({ id: post.id })}>
-              Cancel schedule
+              {isUpdate ? "Cancel scheduled update" : "Cancel schedule"}
             </Button>
           ) : null}
         </div>

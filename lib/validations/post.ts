@@ -1,3 +1,4 @@
+import slugify from "@sindresorhus/slugify";
 import { z } from "zod";
 import { storableText } from "./text";
 
@@ -25,14 +26,27 @@ export type PostCreateInput = z.input<typeof postCreateSchema>;
 
 export const POST_TAGS_MAX = 5;
 export const POST_EXCERPT_MAX = 300;
+export const POST_COVER_ALT_MAX = 300;
 
-export const postSlugSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(1, "The slug cannot be empty.")
-  .max(80, "The slug must be at most 80 characters.")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens, like my-first-post.");
+export const POST_SLUG_MAX = 80;
+
+/**
+ * A slug as a writer types it ("Release Notes & Clear Writing!") in its URL form
+ * ("release-notes-clear-writing"): lower-case ASCII words joined by single hyphens, accents
+ * transliterated, punctuation and "&" dropped. "" when nothing usable is left.
+ */
+export function normalizeSlug(value: string): string {
+  return slugify(value, { decamelize: false, customReplacements: [["&", " "]] });
+}
+
+export const postSlugSchema = storableText("The slug")
+  .transform(normalizeSlug)
+  .pipe(
+    z
+      .string()
+      .min(1, "The slug needs at least one letter or digit, like my-first-post.")
+      .max(POST_SLUG_MAX, `The slug must be at most ${POST_SLUG_MAX} characters.`),
+  );
 
 /** A tag as a writer types it ("Web Dev", "#react") becomes its normalised form ("web-dev", "react"). */
 export const postTagSchema = z
@@ -77,6 +91,13 @@ export const postUpdateSchema = z.object({
   slug: postSlugSchema.optional(),
   tags: postTagsSchema.optional(),
   coverImageUrl: optionalWebUrl("The cover image URL").optional(),
+  /** Describes the cover for readers who cannot see it; empty or null removes it. */
+  coverImageAlt: storableText("The cover image description")
+    .trim()
+    .max(POST_COVER_ALT_MAX, `The cover image description must be at most ${POST_COVER_ALT_MAX} characters.`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional(),
   canonicalUrl: optionalWebUrl("The canonical URL").optional(),
   /** The writer's own excerpt; empty or null goes back to the computed one. */
   excerpt: storableText("The excerpt")
@@ -89,6 +110,12 @@ export const postUpdateSchema = z.object({
 export type PostUpdateInput = z.input<typeof postUpdateSchema>;
 
 export const postByIdSchema = z.object({ id: postIdSchema });
+
+/** Publish, or Update a live post: `version` is the version the writer reviewed (a newer one is refused). */
+export const postPublishSchema = z.object({ id: postIdSchema, version: z.number().int().positive().optional() });
+
+/** Discard a live post's unpublished changes, based on the version the writer is looking at. */
+export const postDiscardSchema = z.object({ id: postIdSchema, version: z.number().int().positive() });
 
 /** Dashboard filters: drafts, scheduled, published (by visibility) and failed (by status). */
 export const postListFilters = ["draft", "scheduled", "published", "failed"] as const;

@@ -18,10 +18,25 @@ export const usernameSchema = z
   .max(30, "Username must be at most 30 characters.")
   .regex(/^[a-z0-9_]+$/, "Use only letters, digits and underscores.");
 
-export const displayNameSchema = storableText("Display name")
-  .trim()
-  .min(1, "Display name is required.")
-  .max(80, "Display name must be at most 80 characters.");
+/**
+ * Control characters (NUL, CR, LF, tab, C1), line and paragraph separators, and invisible marks:
+ * zero-width space, direction marks, overrides and isolates, word joiners, the BOM. A name is one line of
+ * visible text: it is shown in page headers and mails, where a line break could start a forged paragraph
+ * (or header) and direction overrides could disguise it. The zero-width (non-)joiners stay: Persian and
+ * Indic scripts and emoji sequences need them.
+ */
+const NAME_INVISIBLES = /[\p{Cc}\p{Zl}\p{Zp}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+/gu;
+
+/** Invisible and line-breaking characters become one space, runs of spaces one, and the ends are trimmed. */
+export function toSingleLineName(value: string): string {
+  return value.replace(NAME_INVISIBLES, " ").replace(/\s+/g, " ").trim();
+}
+
+export const displayNameSchema = z
+  .string()
+  .max(400, "Display name must be at most 80 characters.")
+  .transform(toSingleLineName)
+  .pipe(z.string().min(1, "Display name is required.").max(80, "Display name must be at most 80 characters."));
 
 export const passwordSchema = z
   .string()
@@ -63,6 +78,12 @@ export const userChangeEmailSchema = z.object({ currentPassword: currentPassword
 export const emailTokenSchema = z.string().trim().min(20, "This link is incomplete. Open it again from the email.").max(200, "This link is not valid.");
 
 export const userEmailTokenSchema = z.object({ token: emailTokenSchema });
+
+/** /verify-email: the sign-up link's token, and the password chosen at that sign-up. */
+export const userSignUpConfirmSchema = z.object({
+  token: emailTokenSchema,
+  password: z.string().min(1, "Enter the password you chose when you signed up.").max(1024),
+});
 
 export const userForgotPasswordSchema = z.object({ email: emailSchema });
 export type UserForgotPasswordInput = z.input<typeof userForgotPasswordSchema>;

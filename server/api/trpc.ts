@@ -19,10 +19,17 @@ export interface Session {
 export interface TRPCContext {
   session: Session | null;
   headers: Headers;
+  /**
+   * Reads the request's session again (from the same cookie). A stream outlives the check made when it
+   * opened; it calls this to end when the session is signed out or revoked.
+   */
+  revalidateSession: () => Promise<Session | null>;
 }
 
-export function createTRPCContext(opts: { session: Session | null; headers: Headers }): TRPCContext {
-  return { session: opts.session, headers: opts.headers };
+export function createTRPCContext(opts: { session: Session | null; headers: Headers; revalidateSession?: () => Promise<Session | null> }): TRPCContext {
+  const { session } = opts;
+  // Callers without a cookie (server components, tests) hold a session nobody can revoke under them.
+  return { session, headers: opts.headers, revalidateSession: opts.revalidateSession ?? (() => Promise.resolve(session)) };
 }
 
 function fieldOf(cause: unknown): string | null {
@@ -72,3 +79,36 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, session: { ...ctx.session, user: ctx.session.user } } });
 });
+
+/** How often an open stream re-checks its session while no event comes (each event is checked too). */
+export const STREAM_SESSION_RECHECK_MS = 30_000;
+
+/**
+ * For subscriptions: whether the session the stream opened with still stands. `signal` aborts when the
+ * client leaves or a periodic re-check finds the session gone; `stillSignedIn()` checks before an event is
+ * delivered. Fails closed: an error while checking ends the stream (the client reconnects and is checked).
+ */
+export function watchSession(ctx: TRPCContext, clientSignal: AbortSignal | undefined, recheckEveryMs = STREAM_SESSION_RECHECK_MS) {
+  const controller = new AbortController();
+  const userId = ctx.session?.user.id;
+  const end = () => controller.abort();
+  clientSignal?.addEventListener("abort", end, { once: true });
+  async function stillSignedIn(): Promise<boolean> {
+    if (controller.signal.aborted) return false;
+    const current = await ctx.revalidateSession().catch(() => null);
+    if (userId !== undefined && current?.user.id === userId) return true;
+    end();
+    return false;
+  }
+  const timer = setInterval(() => void stillSignedIn(), recheckEveryMs);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    stillSignedIn,
+    stop() {
+      clearInterval(timer);
+      clientSignal?.removeEventListener("abort", end);
+      end();
+    },
+  };
+}

@@ -48,7 +48,7 @@ async function decodeClaims(cookie: CookieLike): Promise<{ claims: SessionTokenC
     // Verifies the encryption and the expiry, as Auth.js does when it reads the cookie.
     const payload = await decode({ token: cookie.value, secret: env.AUTH_SECRET, salt: cookie.name });
     if (!payload || typeof payload.exp !== "number") return null;
-    return { claims: { sub: payload.sub, sessionVersion: payload.sessionVersion }, expiresAt: payload.exp * 1000 };
+    return { claims: { sub: payload.sub, sessionVersion: payload.sessionVersion, sid: payload.sid }, expiresAt: payload.exp * 1000 };
   } catch {
     return null; // tampered, foreign or from an old secret: no session (fails closed)
   }
@@ -78,4 +78,10 @@ export async function sessionFromCookies(all: readonly CookieLike[]): Promise<Se
 /** The signed-in writer for tRPC and server components, or null. Fails closed on a malformed token. */
 export async function getSession(): Promise<Session | null> {
   return sessionFromCookies((await cookies()).getAll());
+}
+
+/** The request's session, and a way to read it again later from the same cookie (for open streams). */
+export async function getRevalidatableSession(): Promise<{ session: Session | null; revalidateSession: () => Promise<Session | null> }> {
+  const all = (await cookies()).getAll();
+  return { session: await sessionFromCookies(all), revalidateSession: () => sessionFromCookies(all) };
 }

@@ -175,30 +175,33 @@ function latest(dates: Map<string, Date>, key: string, date: Date): void {
 /** A sitemap holds at most 50,000 addresses; past that the sitemap would need splitting. */
 const SITEMAP_MAX_POSTS = 45_000;
 
+/** What the sitemap lists, read from the published posts (live versions only); uncached. */
+export async function loadSitemapData(): Promise<SitemapData> {
+  const caller = publicCaller();
+  const posts: SitemapData["posts"] = [];
+  const tags = new Map<string, Date>();
+  const authors = new Map<string, Date>();
+  let cursor: string | null = null;
+  do {
+    const page: { items: PublicPost[]; nextCursor: string | null } = await caller.posts.published({ cursor, limit: 50 });
+    for (const post of page.items) {
+      posts.push({ id: post.id, username: post.author.username, slug: post.slug, updatedAt: post.updatedAt });
+      // A writer's or tag's page changes whenever one of its posts does.
+      latest(authors, post.author.username, post.updatedAt);
+      for (const tag of post.tags) latest(tags, tag, post.updatedAt);
+    }
+    cursor = page.nextCursor;
+  } while (cursor && posts.length < SITEMAP_MAX_POSTS);
+  return {
+    posts,
+    tags: [...tags].map(([tag, lastModified]) => ({ tag, lastModified })),
+    authors: [...authors].map(([username, lastModified]) => ({ username, lastModified })),
+  };
+}
+
 const sitemap = cachedRead(
   "sitemap",
-  async (): Promise<SitemapData> => {
-    const caller = publicCaller();
-    const posts: SitemapData["posts"] = [];
-    const tags = new Map<string, Date>();
-    const authors = new Map<string, Date>();
-    let cursor: string | null = null;
-    do {
-      const page: { items: PublicPost[]; nextCursor: string | null } = await caller.posts.published({ cursor, limit: 50 });
-      for (const post of page.items) {
-        posts.push({ id: post.id, username: post.author.username, slug: post.slug, updatedAt: post.updatedAt });
-        // A writer's or tag's page changes whenever one of its posts does.
-        latest(authors, post.author.username, post.updatedAt);
-        for (const tag of post.tags) latest(tags, tag, post.updatedAt);
-      }
-      cursor = page.nextCursor;
-    } while (cursor && posts.length < SITEMAP_MAX_POSTS);
-    return {
-      posts,
-      tags: [...tags].map(([tag, lastModified]) => ({ tag, lastModified })),
-      authors: [...authors].map(([username, lastModified]) => ({ username, lastModified })),
-    };
-  },
+  loadSitemapData,
   () => [LISTS_TAG],
   (data) => data.posts.map((post) => post.id),
 );

@@ -16,7 +16,9 @@ import { postStatuses, postVisibilities } from "@/lib/validations/post";
  *   changes) gets a new version and must fail the older schema (use a new field name), so that
  *   parseJobPayload tells the older worker to leave the job for a newer one instead of failing it.
  */
-export const JOB_CONTRACT_VERSION = 1;
+// 2: change-email jobs carry no address (the account's pending_email holds it); a version-1 worker
+//    cannot read them and leaves them for a newer one.
+export const JOB_CONTRACT_VERSION = 2;
 
 /** A payload as enqueued: stamped with the contract version of the release that wrote it. */
 export function withContractVersion<T extends object>(payload: T): T & { contractVersion: number } {
@@ -67,8 +69,22 @@ export function publishPostJobId({ postId, scheduledAt }: PublishPostPayload): s
   return `publish-${postId}-${new Date(scheduledAt).getTime()}`;
 }
 
+/**
+ * Renders again, with the current render engine, the stored renderings of posts an older engine made
+ * (server/posts/rerender.ts). Every worker enqueues it at start; the job id is per engine, so the workers
+ * of one deploy share one job, which walks the posts table in batches.
+ */
+export const RERENDER_POSTS_JOB = "rerender-posts";
+
+export const rerenderPostsPayloadSchema = z.object({ engine: z.number().int().positive() });
+export type RerenderPostsPayload = z.infer<typeof rerenderPostsPayloadSchema>;
+
+export function rerenderPostsJobId({ engine }: RerenderPostsPayload): string {
+  return `rerender-posts-engine-${engine}`;
+}
+
 /** Everything the posts queue carries; the job name says which payload it is. */
-export type PostsJobData = ProcessPostPayload | PublishPostPayload;
+export type PostsJobData = ProcessPostPayload | PublishPostPayload | RerenderPostsPayload;
 
 /** Why a version is (re)processed: an edit, or publishing an already processed version. */
 export type ProcessPostReason = "save" | "publish";
@@ -135,18 +151,21 @@ export const SWEEP_UNVERIFIED_JOB = "sweep-unverified-accounts";
 export const SWEEP_UNVERIFIED_SCHEDULER_ID = "sweep-unverified-accounts";
 
 /**
- * Which mail to send. Ids (and addresses) only: the worker reads the account and issues the link's token
- * itself, so no usable token ever sits in Redis, and the web does the same work whatever the account's state.
+ * Which mail to send. Ids (and, for a reset, the address asked about) only: the worker reads the account
+ * and issues the link's token itself, so no usable token ever sits in Redis, and the web does the same
+ * work whatever the account's state. No job carries an address a link could be sent to: a job added by
+ * hand (or forged through the queue dashboard) can only mail an account's own address or the new
+ * address its writer asked for.
  */
 export const sendMailPayloadSchema = z.discriminatedUnion("kind", [
   /** Sign-up: the link that verifies the address (also re-sent when a pending account signs up again). */
   z.object({ kind: z.literal("verify-email"), userId: z.uuid() }),
   /** Someone signed up with an address that already has an account. */
   z.object({ kind: z.literal("account-exists"), userId: z.uuid() }),
-  /** "Forgot password": sent only if the address has an account; nothing otherwise. */
+  /** "Forgot password": sent only to the account with this address, if any; nothing otherwise. */
   z.object({ kind: z.literal("reset-password"), email: z.string().max(254) }),
-  /** Settings: the link that switches the account to the new address, sent to that address. */
-  z.object({ kind: z.literal("change-email"), userId: z.uuid(), newEmail: z.string().max(254) }),
+  /** Settings: the link that switches the account to the new address it asked for (kept on the account). */
+  z.object({ kind: z.literal("change-email"), userId: z.uuid() }),
 ]);
 export type SendMailPayload = z.infer<typeof sendMailPayloadSchema>;
 

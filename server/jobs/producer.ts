@@ -11,7 +11,10 @@ import {
   POSTS_QUEUE,
   PROCESS_POST_JOB,
   PUBLISH_POST_JOB,
+  RERENDER_POSTS_JOB,
   publishPostJobId,
+  rerenderPostsJobId,
+  type RerenderPostsPayload,
   type PostsJobData,
   type PublishPostPayload,
   createRedis,
@@ -105,6 +108,21 @@ export async function enqueuePublishPost(payload: PublishPostPayload): Promise<v
 }
 
 /** Hands a mail to the worker (which retries with backoff); the request never waits on SMTP. */
+/**
+ * Enqueues the re-rendering of posts an older render engine made. A job of the same id that is still
+ * waiting or running absorbs it; a finished one was removed, and a failed one (for instance taken by a
+ * worker of the previous release during a rolling deploy, which does not know the job) is removed here,
+ * so the next worker start runs it again.
+ */
+export async function enqueueRerenderPosts(payload: RerenderPostsPayload): Promise<void> {
+  const { redis, queue } = producer();
+  await ready(redis);
+  const jobId = rerenderPostsJobId(payload);
+  const existing = await queue.getJob(jobId);
+  if (existing && (await existing.isFailed())) await existing.remove();
+  await queue.add(RERENDER_POSTS_JOB, withContractVersion(payload), { jobId, attempts: 3 });
+}
+
 export async function enqueueMail(payload: SendMailPayload): Promise<void> {
   const { redis, accounts } = producer();
   await ready(redis);

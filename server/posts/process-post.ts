@@ -1,6 +1,6 @@
 import type { ProcessPostPayload } from "../jobs/contract";
 import { env } from "../env.js";
-import { renderMarkdown } from "../render";
+import { renderInThread } from "../render/pool";
 import { announcePost } from "./status-events";
 import { beginProcessing, completeProcessing, recordProcessingFailure } from "./processing";
 
@@ -21,7 +21,8 @@ export async function processPost({ postId, version }: ProcessPostPayload): Prom
   // Crash tests widen the window in which a job is `processing` (see WORKER_FAULT_DELAY_MS).
   if (env.WORKER_FAULT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.WORKER_FAULT_DELAY_MS));
 
-  const rendered = renderMarkdown(target.markdown);
+  // In a render thread, under its time limit: RenderTooComplexError when the text passes a limit.
+  const rendered = await renderInThread(target.markdown);
   const row = await completeProcessing(postId, version, rendered);
   if (!row) return "stale"; // edited meanwhile: the newer version's job does the work
   await announcePost(row);

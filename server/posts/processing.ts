@@ -1,6 +1,6 @@
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { RenderedPost } from "../render";
+import { RENDER_ENGINE_VERSION, type RenderedPost } from "../render";
 import { db, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
 
@@ -29,8 +29,65 @@ export async function beginProcessing(postId: string, version: number): Promise<
   return row ?? null;
 }
 
+/** The render engine of renderings made now, as an SQL constant. */
+const currentEngine = sql.raw(String(RENDER_ENGINE_VERSION));
+
 /** When the post was first published: kept through republishing, so it is now only the first time. */
 const firstPublishedAt = sql`coalesce(${posts.publishedAt}, now())`;
+
+/** A rendering as SQL values: parameters from the worker, or the row's own stored rendering. */
+interface RenderingValues {
+  html: SQL | PgColumn;
+  excerpt: SQL | PgColumn;
+  text: SQL | PgColumn;
+  toc: SQL | PgColumn;
+  wordCount: SQL | PgColumn | number;
+  readingTimeMinutes: SQL | PgColumn | number;
+}
+
+/**
+ * The one list of what going live copies: every live (`published_*`) column, from the working copy's
+ * metadata and the given rendering of `version`. In an UPDATE's SET, column references read the row as
+ * it was before the statement, which is the working copy being published.
+ */
+export function liveColumnValues(version: SQL | number, rendering: RenderingValues) {
+  return {
+    publishedVersion: version,
+    publishedTitle: sql`${posts.title}`,
+    publishedSlug: sql`${posts.slug}`,
+    publishedMarkdown: sql`${posts.markdown}`,
+    publishedTags: sql`${posts.tags}`,
+    publishedCoverImageUrl: sql`${posts.coverImageUrl}`,
+    publishedCoverImageAlt: sql`${posts.coverImageAlt}`,
+    publishedCanonicalUrl: sql`${posts.canonicalUrl}`,
+    publishedExcerptOverride: sql`${posts.excerptOverride}`,
+    publishedHtml: rendering.html,
+    publishedExcerpt: rendering.excerpt,
+    publishedText: rendering.text,
+    publishedToc: rendering.toc,
+    publishedWordCount: rendering.wordCount,
+    publishedReadingTimeMinutes: rendering.readingTimeMinutes,
+    publishedAt: firstPublishedAt,
+    publishedUpdatedAt: sql`now()`,
+    goingLiveVersion: null,
+    goingLiveAt: null,
+  } satisfies Partial<Record<keyof PostRow, unknown>>;
+}
+
+/** The rendering the row already stores (of `processedVersion`). */
+const storedRendering: RenderingValues = {
+  html: posts.html,
+  excerpt: posts.excerpt,
+  text: posts.text,
+  toc: posts.toc,
+  wordCount: posts.wordCount,
+  readingTimeMinutes: posts.readingTimeMinutes,
+};
+
+/** Every live column cleared: what unpublishing leaves (the working copy stays for the writer). */
+export const noLiveColumns = Object.fromEntries(Object.keys(liveColumnValues(0, storedRendering)).map((key) => [key, null])) as {
+  [K in keyof ReturnType<typeof liveColumnValues>]: null;
+};
 
 /** What the status announcement needs of a post (see status-events.ts). */
 export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
@@ -38,17 +95,32 @@ export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | 
 /**
  * Stores the rendering of `version` and marks it `ready`, in one statement. The UPDATE takes the row
  * lock itself and re-checks `version` against the newest row if a save or a publish commits first, so a
- * stale job changes nothing. Whether the post is published is decided by the row as it is at that moment
- * (the CASE expressions below), so a publish racing with processing is never missed; a published version
- * is also kept as a revision by the INSERT in the same statement, which takes its rows from the UPDATE's
- * RETURNING (so it sees exactly the row the UPDATE wrote). One statement instead of a transaction: no
- * BEGIN and COMMIT round trips per job. Returns the post's new status, or null if stale.
+ * stale job changes nothing. Whether this version goes live is decided by the row as it is at that
+ * moment (the CASE expressions below: the writer asked for exactly this version, Publish or Update), so
+ * a publish racing with processing is never missed, and an autosave of a live post never reaches
+ * readers. A version going live is also kept as a revision by the INSERT in the same statement, which
+ * takes its rows from the UPDATE's RETURNING (so it sees exactly the row the UPDATE wrote). One
+ * statement instead of a transaction: no BEGIN and COMMIT round trips per job. Returns the post's new
+ * status, or null if stale.
  */
 export async function completeProcessing(postId: string, version: number, rendered: RenderedPost): Promise<ProcessedPostStatus | null> {
-  const isPublished = sql`${posts.visibility} = 'published'`;
-  const ifPublished = (value: SQL | PgColumn | string | number, column: PgColumn) => sql`case when ${isPublished} then ${value} else ${column} end`;
+  const goesLive = sql`(${posts.visibility} = 'published' and ${posts.goingLiveVersion} = ${version})`;
   const excerpt = sql`coalesce(${posts.excerptOverride}, ${rendered.excerpt})`;
   const toc = sql`${JSON.stringify(rendered.toc)}::jsonb`;
+  const live = liveColumnValues(version, {
+    html: sql`${rendered.html}`,
+    excerpt,
+    text: sql`${rendered.text}`,
+    toc,
+    wordCount: rendered.wordCount,
+    readingTimeMinutes: rendered.readingTimeMinutes,
+  });
+  const ifLive = Object.fromEntries(
+    Object.entries(live).map(([key, value]) => {
+      const column = posts[key as keyof typeof live];
+      return [key, sql`case when ${goesLive} then ${value} else ${column} end`];
+    }),
+  ) as Record<keyof typeof live, SQL>;
   const update = db
     .update(posts)
     .set({
@@ -61,15 +133,9 @@ export async function completeProcessing(postId: string, version: number, render
       readingTimeMinutes: rendered.readingTimeMinutes,
       text: rendered.text,
       toc,
-      publishedVersion: ifPublished(version, posts.publishedVersion),
-      publishedTitle: ifPublished(posts.title, posts.publishedTitle),
-      publishedHtml: ifPublished(rendered.html, posts.publishedHtml),
-      publishedExcerpt: ifPublished(excerpt, posts.publishedExcerpt),
-      publishedText: ifPublished(rendered.text, posts.publishedText),
-      publishedToc: ifPublished(toc, posts.publishedToc),
-      publishedWordCount: ifPublished(rendered.wordCount, posts.publishedWordCount),
-      publishedReadingTimeMinutes: ifPublished(rendered.readingTimeMinutes, posts.publishedReadingTimeMinutes),
-      publishedAt: ifPublished(firstPublishedAt, posts.publishedAt),
+      ...ifLive,
+      // Both renderings are this engine's unless an older live one stays (see rerender.ts).
+      renderedWith: sql`case when ${goesLive} or ${posts.publishedHtml} is null then ${currentEngine} else least(${posts.renderedWith}, ${currentEngine}) end`,
     })
     .where(and(eq(posts.id, postId), eq(posts.version, version)))
     .returning({
@@ -82,6 +148,9 @@ export async function completeProcessing(postId: string, version: number, render
       title: posts.title,
       markdown: posts.markdown,
       html: posts.html,
+      // RETURNING sees the row as written: its live version is this one only if it went live just now
+      // (an earlier go-live of this version is impossible, as the version was not rendered before).
+      wentLive: sql<boolean>`${posts.publishedVersion} = ${version}`.as("went_live"),
     });
   // The main query sees the table as it was before the statement; the new row is in `updated`. Only the
   // status fields come back to the worker: the html and Markdown stay in the database.
@@ -89,14 +158,14 @@ export async function completeProcessing(postId: string, version: number, render
     with updated as (${update.getSQL()}),
     kept as (
       insert into ${revisions} ("post_id", "version", "title", "markdown", "html")
-      select "id", "version", "title", "markdown", "html" from updated where "visibility" = 'published'
+      select "id", "version", "title", "markdown", "html" from updated where "went_live"
       on conflict do nothing
     )
     select "id", "author_id" as "authorId", "version", "status", "visibility", "error" from updated`);
   return rows[0] ?? null;
 }
 
-/** Each published version is kept as a revision; publishing the same version again adds nothing. */
+/** Each version that went live is kept as a revision; publishing the same version again adds nothing. */
 async function keepRevision(tx: Transaction, row: Pick<PostRow, "id" | "version" | "title" | "markdown">, html: string): Promise<void> {
   await tx
     .insert(revisions)
@@ -110,9 +179,9 @@ export function isRenderedCurrentVersion(row: PostRow): boolean {
 }
 
 /**
- * Publishes the current version from its stored rendering, in the caller's transaction, with the row
- * locked and `isRenderedCurrentVersion` true: the same published columns `completeProcessing` writes,
- * copied inside PostgreSQL (the html never travels to the server and back). Keeps the revision.
+ * Makes the current version live from its stored rendering, in the caller's transaction, with the row
+ * locked and `isRenderedCurrentVersion` true: the same live columns `completeProcessing` writes, copied
+ * inside PostgreSQL (the html never travels to the server and back). Keeps the revision.
  */
 export async function publishRenderedVersion(tx: Transaction, current: PostRow): Promise<PostRow> {
   const [row] = await tx
@@ -120,15 +189,7 @@ export async function publishRenderedVersion(tx: Transaction, current: PostRow):
     .set({
       visibility: "published",
       scheduledAt: null,
-      publishedVersion: current.version,
-      publishedTitle: sql`${posts.title}`,
-      publishedHtml: sql`${posts.html}`,
-      publishedExcerpt: sql`${posts.excerpt}`,
-      publishedText: sql`${posts.text}`,
-      publishedToc: sql`${posts.toc}`,
-      publishedWordCount: sql`${posts.wordCount}`,
-      publishedReadingTimeMinutes: sql`${posts.readingTimeMinutes}`,
-      publishedAt: firstPublishedAt,
+      ...liveColumnValues(current.version, storedRendering),
     })
     .where(and(eq(posts.id, current.id), eq(posts.version, current.version), eq(posts.processedVersion, current.version)))
     .returning();

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, customType, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, smallint, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { TocEntry } from "../render";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -29,6 +29,8 @@ export const posts = postsSchema.table(
     /** Up to five normalised tags (lower-case, hyphenated). */
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     coverImageUrl: text("cover_image_url"),
+    /** Describes the cover image for readers who cannot see it (its alt text, and og:image:alt). */
+    coverImageAlt: text("cover_image_alt"),
     canonicalUrl: text("canonical_url"),
     /** The writer's own excerpt; when null the worker's computed one is shown. */
     excerptOverride: text("excerpt_override"),
@@ -44,6 +46,11 @@ export const posts = postsSchema.table(
 
     // The worker's output for `processedVersion` (the newest version it finished).
     processedVersion: integer("processed_version"),
+    /**
+     * The render engine (RENDER_ENGINE_VERSION) of the older of the two stored renderings, `html` and
+     * `publishedHtml`. Rows of an older engine are rendered again by the worker's `rerender-posts` job.
+     */
+    renderedWith: smallint("rendered_with").notNull().default(1),
     html: text("html"),
     excerpt: text("excerpt"),
     wordCount: integer("word_count").notNull().default(0),
@@ -54,10 +61,34 @@ export const posts = postsSchema.table(
     /** Table of contents of `processedVersion`; becomes `publishedToc`. */
     toc: jsonb("toc").$type<TocEntry[]>(),
 
-    // What readers see: the last processed version while the post was published. A newer edit being
-    // processed does not touch these, so readers keep the old version until the new one is ready.
+    // The columns above are the writer's working copy; edits (autosaves) change only them. A post's
+    // live version, what readers, feeds, search, the REST API and the sitemap see, is the `published_*`
+    // columns below: a copy of the working copy (and its rendering) made only when the writer publishes
+    // or presses Update (or a scheduled update fires), by the worker once that version is rendered.
+
+    /**
+     * The version the writer asked to make live (Publish, Update, or a schedule firing) that is not live
+     * yet: the worker copies it into the live columns when it finishes rendering exactly this version.
+     */
+    goingLiveVersion: integer("going_live_version"),
+    /** When that was asked: the editor says "Not live yet" when processing takes long. */
+    goingLiveAt: timestamp("going_live_at", { withTimezone: true, precision: 3 }),
+
+    /** The version readers currently see (set when the working copy matches it again after Discard). */
     publishedVersion: integer("published_version"),
     publishedTitle: text("published_title"),
+    /** The live address; the working copy's `slug` becomes it only when the post goes live. */
+    publishedSlug: text("published_slug"),
+    /** The live version's Markdown: what "Discard changes" brings back into the working copy. */
+    publishedMarkdown: text("published_markdown"),
+    publishedTags: text("published_tags").array(),
+    publishedCoverImageUrl: text("published_cover_image_url"),
+    publishedCoverImageAlt: text("published_cover_image_alt"),
+    publishedCanonicalUrl: text("published_canonical_url"),
+    /** The writer's own excerpt as it went live (`publishedExcerpt` is what readers get). */
+    publishedExcerptOverride: text("published_excerpt_override"),
+    /** When the live version last changed: the feeds', sitemap's and API's "updated". */
+    publishedUpdatedAt: timestamp("published_updated_at", { withTimezone: true, precision: 3 }),
     publishedHtml: text("published_html"),
     publishedExcerpt: text("published_excerpt"),
     publishedWordCount: integer("published_word_count"),
@@ -80,8 +111,11 @@ export const posts = postsSchema.table(
     index("posts_author_updated_idx").on(t.authorId, t.updatedAt.desc(), t.id),
     index("posts_public_feed_idx").on(t.publishedAt.desc(), t.id).where(sql`${t.publishedHtml} is not null`),
     index("posts_search_idx").using("gin", t.searchVector),
-    index("posts_tags_idx").using("gin", t.tags),
-    index("posts_scheduled_idx").on(t.scheduledAt).where(sql`${t.visibility} = 'scheduled'`),
+    // Readers find a post by its live address and live tags, never the working copy's.
+    uniqueIndex("posts_author_published_slug_key").on(t.authorId, t.publishedSlug).where(sql`${t.publishedSlug} is not null`),
+    index("posts_published_tags_idx").using("gin", t.publishedTags),
+    // Scheduled first publications and scheduled updates of live posts.
+    index("posts_scheduled_idx").on(t.scheduledAt).where(sql`${t.scheduledAt} is not null`),
     index("posts_queued_idx").on(t.queuedAt).where(sql`${t.status} in ('queued', 'processing')`),
     check("posts_version_positive", sql`${t.version} > 0`),
     check("posts_tags_max", sql`cardinality(${t.tags}) <= 5`),

@@ -10,7 +10,7 @@ import { logger } from "../logger";
 import { getPublicProfileByUsername, getPublicProfilesByIds, type PublicProfile } from "../users/service";
 import type { TocEntry } from "../render";
 import { processPost } from "./process-post";
-import { isRenderedCurrentVersion, publishRenderedVersion } from "./processing";
+import { isRenderedCurrentVersion, noLiveColumns, publishRenderedVersion } from "./processing";
 import { announcePost } from "./status-events";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
@@ -30,18 +30,27 @@ export interface OwnPost {
   excerptOverride: string | null;
   tags: string[];
   coverImageUrl: string | null;
+  coverImageAlt: string | null;
   canonicalUrl: string | null;
   wordCount: number;
   readingTimeMinutes: number;
   visibility: PostRow["visibility"];
-  /** When a `scheduled` post will be published. */
+  /** When a `scheduled` post will be published, or a published post's working copy will go live. */
   scheduledAt: Date | null;
   status: PostRow["status"];
   version: number;
   /** The version the worker last finished (its html, excerpt and counts are shown above). */
   processedVersion: number | null;
-  /** The version readers currently see, if published. */
+  /**
+   * The version readers currently see, if published. Each saved edit of a live post after it is one
+   * unpublished change (`version - publishedVersion`) until Update or Discard.
+   */
   publishedVersion: number | null;
+  /** The live address (slug), which the working copy's `slug` replaces only when it goes live. */
+  publishedSlug: string | null;
+  /** A version the writer asked to make live that the worker has not finished yet, and since when. */
+  goingLiveVersion: number | null;
+  goingLiveAt: Date | null;
   error: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -66,11 +75,13 @@ export interface PublicPost {
   readingTimeMinutes: number;
   tags: string[];
   coverImageUrl: string | null;
+  /** The cover's alt text ("" when the writer gave none). */
+  coverImageAlt: string;
   canonicalUrl: string | null;
   /** The h2/h3 headings, for a table of contents on long posts. */
   toc: TocEntry[];
   publishedAt: Date;
-  /** When the published text last changed. */
+  /** When the live version last changed (an autosave of the working copy does not change it). */
   updatedAt: Date;
   author: Pick<PublicProfile, "username" | "displayName" | "bio">;
 }
@@ -92,6 +103,7 @@ function toOwnPost(row: OwnPost): OwnPost {
     excerptOverride: row.excerptOverride,
     tags: row.tags,
     coverImageUrl: row.coverImageUrl,
+    coverImageAlt: row.coverImageAlt,
     canonicalUrl: row.canonicalUrl,
     wordCount: row.wordCount,
     readingTimeMinutes: row.readingTimeMinutes,
@@ -101,6 +113,9 @@ function toOwnPost(row: OwnPost): OwnPost {
     version: row.version,
     processedVersion: row.processedVersion,
     publishedVersion: row.publishedVersion,
+    publishedSlug: row.publishedSlug,
+    goingLiveVersion: row.goingLiveVersion,
+    goingLiveAt: row.goingLiveAt,
     error: row.error,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -109,20 +124,21 @@ function toOwnPost(row: OwnPost): OwnPost {
 }
 
 /**
- * What a reader's view of a post is made of: the published columns and the post's metadata. Public
- * reads select only these, so the draft's Markdown, html and text (each as large as the post) and the
- * search vector never leave the database for a page view, a list or a search.
+ * What a reader's view of a post is made of: the live (`published_*`) columns only, never the working
+ * copy, which a live post's writer may be editing privately. Public reads select only these, so the
+ * draft's Markdown, html and text (each as large as the post) and the search vector never leave the
+ * database for a page view, a list or a search.
  */
 const publicPostColumns = {
   id: posts.id,
   authorId: posts.authorId,
   visibility: posts.visibility,
-  title: posts.title,
-  slug: posts.slug,
-  tags: posts.tags,
-  coverImageUrl: posts.coverImageUrl,
-  canonicalUrl: posts.canonicalUrl,
-  updatedAt: posts.updatedAt,
+  publishedSlug: posts.publishedSlug,
+  publishedTags: posts.publishedTags,
+  publishedCoverImageUrl: posts.publishedCoverImageUrl,
+  publishedCoverImageAlt: posts.publishedCoverImageAlt,
+  publishedCanonicalUrl: posts.publishedCanonicalUrl,
+  publishedUpdatedAt: posts.publishedUpdatedAt,
   publishedTitle: posts.publishedTitle,
   publishedHtml: posts.publishedHtml,
   publishedExcerpt: posts.publishedExcerpt,
@@ -134,21 +150,22 @@ const publicPostColumns = {
 type PublicPostRow = Pick<PostRow, keyof typeof publicPostColumns>;
 
 function toPublicPost(row: PublicPostRow, author: PublicProfile): PublicPost | null {
-  if (row.visibility !== "published" || row.publishedHtml === null || row.publishedAt === null) return null;
+  if (row.visibility !== "published" || row.publishedHtml === null || row.publishedAt === null || row.publishedSlug === null) return null;
   return {
     id: row.id,
-    title: row.publishedTitle ?? row.title,
-    slug: row.slug,
+    title: row.publishedTitle ?? "",
+    slug: row.publishedSlug,
     html: row.publishedHtml,
     excerpt: row.publishedExcerpt ?? "",
     wordCount: row.publishedWordCount ?? 0,
     readingTimeMinutes: row.publishedReadingTimeMinutes ?? 0,
-    tags: row.tags,
-    coverImageUrl: row.coverImageUrl,
-    canonicalUrl: row.canonicalUrl,
+    tags: row.publishedTags ?? [],
+    coverImageUrl: row.publishedCoverImageUrl,
+    coverImageAlt: row.publishedCoverImageAlt ?? "",
+    canonicalUrl: row.publishedCanonicalUrl,
     toc: row.publishedToc ?? [],
     publishedAt: row.publishedAt,
-    updatedAt: row.updatedAt,
+    updatedAt: row.publishedUpdatedAt ?? row.publishedAt,
     author: { username: author.username, displayName: author.displayName, bio: author.bio },
   };
 }
@@ -181,13 +198,22 @@ async function dispatch(
   ]);
 }
 
+/**
+ * A slug is the writer's if no other of their posts has it, as its working copy's slug or as its live
+ * address: a live post renamed in its working copy keeps its old address until Update.
+ */
+function slugTakenBy(authorId: string, slug: string) {
+  return and(eq(posts.authorId, authorId), or(eq(posts.slug, slug), eq(posts.publishedSlug, slug)));
+}
+
 async function freeSlug(tx: Tx, authorId: string, title: string, exceptPostId?: string): Promise<string> {
   const base = slugForTitle(title);
   const rows = await tx
-    .select({ id: posts.id, slug: posts.slug })
+    .select({ id: posts.id, slug: posts.slug, publishedSlug: posts.publishedSlug })
     .from(posts)
-    .where(and(eq(posts.authorId, authorId), like(posts.slug, `${base}%`)));
-  return firstFreeSlug(base, new Set(rows.filter((r) => r.id !== exceptPostId).map((r) => r.slug)));
+    .where(and(eq(posts.authorId, authorId), or(like(posts.slug, `${base}%`), like(posts.publishedSlug, `${base}%`))));
+  const taken = rows.filter((r) => r.id !== exceptPostId).flatMap((r) => [r.slug, r.publishedSlug ?? r.slug]);
+  return firstFreeSlug(base, new Set(taken));
 }
 
 /** Two saves racing for one slug: the loser retries with the next free one. */
@@ -237,6 +263,7 @@ function editedFields(current: PostRow, input: Edit) {
     markdown: input.markdown ?? current.markdown,
     tags: input.tags ?? current.tags,
     coverImageUrl: input.coverImageUrl !== undefined ? input.coverImageUrl : current.coverImageUrl,
+    coverImageAlt: input.coverImageAlt !== undefined ? input.coverImageAlt : current.coverImageAlt,
     canonicalUrl: input.canonicalUrl !== undefined ? input.canonicalUrl : current.canonicalUrl,
     excerptOverride: input.excerpt !== undefined ? input.excerpt : current.excerptOverride,
   };
@@ -248,6 +275,7 @@ function sameFields(current: PostRow, next: ReturnType<typeof editedFields>): bo
     next.markdown === current.markdown &&
     next.tags.join(",") === current.tags.join(",") &&
     next.coverImageUrl === current.coverImageUrl &&
+    next.coverImageAlt === current.coverImageAlt &&
     next.canonicalUrl === current.canonicalUrl &&
     next.excerptOverride === current.excerptOverride
   );
@@ -258,7 +286,7 @@ async function nextSlug(tx: Tx, current: PostRow, input: Edit, title: string): P
     const [taken] = await tx
       .select({ id: posts.id })
       .from(posts)
-      .where(and(eq(posts.authorId, current.authorId), eq(posts.slug, input.slug)));
+      .where(and(slugTakenBy(current.authorId, input.slug), ne(posts.id, current.id)));
     if (taken) {
       throw new TRPCError({ code: "CONFLICT", message: "Another of your posts already uses that slug.", cause: { field: "slug" } });
     }
@@ -284,6 +312,7 @@ const { markdown: _markdown, html: _html, ...savedPostColumnsButMarkdown } = {
   excerptOverride: posts.excerptOverride,
   tags: posts.tags,
   coverImageUrl: posts.coverImageUrl,
+  coverImageAlt: posts.coverImageAlt,
   canonicalUrl: posts.canonicalUrl,
   wordCount: posts.wordCount,
   readingTimeMinutes: posts.readingTimeMinutes,
@@ -293,6 +322,9 @@ const { markdown: _markdown, html: _html, ...savedPostColumnsButMarkdown } = {
   version: posts.version,
   processedVersion: posts.processedVersion,
   publishedVersion: posts.publishedVersion,
+  publishedSlug: posts.publishedSlug,
+  goingLiveVersion: posts.goingLiveVersion,
+  goingLiveAt: posts.goingLiveAt,
   error: posts.error,
   createdAt: posts.createdAt,
   updatedAt: posts.updatedAt,
@@ -462,20 +494,34 @@ export async function listOwnPosts(
 }
 
 /**
- * Publishes the locked row's current version. A version the worker has already rendered is published at
+ * Makes the locked row's working copy live: Publish for a post readers have never seen, Update for a
+ * live one (its edits stay private until then). A version the worker has already rendered goes live at
  * once from that rendering: rendering it again would give the same html and only keep readers waiting.
- * Otherwise readers see it once the worker has processed it, and until then keep the previously
- * published version, if any: a version still queued or processing needs no new job (the worker
- * publishes it when it finishes, under the row lock); a failed one (or a ready one rendered before its
- * text was kept, migration 0005) is queued again so the worker renders and publishes it.
+ * Otherwise the row records that this version is to go live (`goingLiveVersion`), and the worker makes
+ * it live when it finishes rendering it; readers keep the previous live version, if any, until then. A
+ * version still queued or processing needs no new job; a failed one (or a ready one rendered before its
+ * text was kept, migration 0005) is queued again.
  */
 async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; needsJob: boolean }> {
-  if (current.visibility === "published" && current.publishedVersion === current.version) return { row: current, needsJob: false };
+  if (current.visibility === "published" && current.publishedVersion === current.version) {
+    if (current.scheduledAt === null && current.goingLiveVersion === null) return { row: current, needsJob: false };
+    // Already live as it is: a scheduled update or a pending one has nothing left to do.
+    const [row] = await tx.update(posts).set({ scheduledAt: null, goingLiveVersion: null, goingLiveAt: null }).where(eq(posts.id, current.id)).returning();
+    if (!row) throw notFound();
+    return { row, needsJob: false };
+  }
   if (isRenderedCurrentVersion(current)) return { row: await publishRenderedVersion(tx, current), needsJob: false };
   const needsJob = current.status === "ready" || current.status === "failed";
+  const now = new Date();
   const [updated] = await tx
     .update(posts)
-    .set({ visibility: "published", scheduledAt: null, ...(needsJob && { status: "queued" as const, error: null, queuedAt: new Date() }) })
+    .set({
+      visibility: "published",
+      scheduledAt: null,
+      goingLiveVersion: current.version,
+      goingLiveAt: now,
+      ...(needsJob && { status: "queued" as const, error: null, queuedAt: now }),
+    })
     .where(eq(posts.id, current.id))
     .returning();
   if (!updated) throw notFound();
@@ -487,25 +533,98 @@ async function afterPublish({ row, needsJob }: { row: PostRow; needsJob: boolean
   else await announcePost(row);
 }
 
-export async function publishPost(authorId: string, id: string): Promise<OwnPost> {
-  const result = await db.transaction(async (tx) => publishLocked(tx, await lockOwnPost(tx, authorId, id)));
+function refuseStale(current: PostRow, version: number | undefined): void {
+  if (version !== undefined && current.version !== version) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `This post changed after you reviewed it (now version ${current.version}, you reviewed version ${version}). Review it again.`,
+    });
+  }
+}
+
+/**
+ * Publish, or Update a live post: makes the working copy live (see publishLocked). `version`, when
+ * given, is the version the writer reviewed; a newer one is refused with CONFLICT, so what goes live is
+ * what the review sheet showed.
+ */
+export async function publishPost(authorId: string, input: { id: string; version?: number }): Promise<OwnPost> {
+  const result = await db.transaction(async (tx) => {
+    const current = await lockOwnPost(tx, authorId, input.id);
+    refuseStale(current, input.version);
+    return publishLocked(tx, current);
+  });
   await afterPublish(result);
   return toOwnPost(result.row);
 }
 
 /**
- * Schedules publication. A delayed BullMQ job publishes the post at that time; if Redis loses it, the
- * worker's sweep publishes posts whose time has passed, so the post is published once either way.
+ * Drops the working copy of a live post: it becomes the live version again (text, title, address, tags,
+ * cover, excerpt and their rendering), as a new version so other tabs' edits based on the old one are
+ * refused. Nothing readers see changes. `version` is the version the writer is looking at.
+ */
+export async function discardChanges(authorId: string, input: { id: string; version: number }): Promise<OwnPost> {
+  const row = await db.transaction(async (tx) => {
+    const current = await lockOwnPost(tx, authorId, input.id);
+    if (current.publishedVersion === null || current.publishedMarkdown === null || current.publishedSlug === null) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Only a live post has changes to discard." });
+    }
+    refuseStale(current, input.version);
+    if (current.publishedVersion === current.version && current.scheduledAt === null && current.goingLiveVersion === null) return current;
+    const version = current.version + 1;
+    const now = new Date();
+    const [restored] = await tx
+      .update(posts)
+      .set({
+        ...workingCopyFromLive,
+        version,
+        processedVersion: version,
+        publishedVersion: version,
+        status: "ready",
+        error: null,
+        scheduledAt: null,
+        goingLiveVersion: null,
+        goingLiveAt: null,
+        updatedAt: now,
+        queuedAt: now,
+      })
+      .where(eq(posts.id, current.id))
+      .returning();
+    if (!restored) throw notFound();
+    return restored;
+  });
+  await announcePost(row);
+  return toOwnPost(row);
+}
+
+/** Each working-copy column from its live counterpart: Discard's copy (the reverse of going live). */
+const workingCopyFromLive = {
+  title: sql`${posts.publishedTitle}`,
+  slug: sql`${posts.publishedSlug}`,
+  markdown: sql`${posts.publishedMarkdown}`,
+  tags: sql`coalesce(${posts.publishedTags}, '{}'::text[])`,
+  coverImageUrl: sql`${posts.publishedCoverImageUrl}`,
+  coverImageAlt: sql`${posts.publishedCoverImageAlt}`,
+  canonicalUrl: sql`${posts.publishedCanonicalUrl}`,
+  excerptOverride: sql`${posts.publishedExcerptOverride}`,
+  html: sql`${posts.publishedHtml}`,
+  excerpt: sql`${posts.publishedExcerpt}`,
+  text: sql`${posts.publishedText}`,
+  toc: sql`${posts.publishedToc}`,
+  wordCount: sql`coalesce(${posts.publishedWordCount}, 0)`,
+  readingTimeMinutes: sql`coalesce(${posts.publishedReadingTimeMinutes}, 0)`,
+} satisfies Partial<Record<keyof PostRow, unknown>>;
+
+/**
+ * Schedules publication, or for a published post an update: at that time the working copy as it is
+ * then goes live. A delayed BullMQ job does it; if Redis loses it, the worker's sweep publishes posts
+ * whose time has passed, so it happens once either way.
  */
 export async function schedulePost(authorId: string, input: { id: string; publishAt: Date }): Promise<OwnPost> {
   const row = await db.transaction(async (tx) => {
     const current = await lockOwnPost(tx, authorId, input.id);
-    if (current.visibility === "published") {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "This post is already published. Unpublish it first to schedule it." });
-    }
     const [updated] = await tx
       .update(posts)
-      .set({ visibility: "scheduled", scheduledAt: input.publishAt })
+      .set({ visibility: current.visibility === "published" ? "published" : "scheduled", scheduledAt: input.publishAt })
       .where(eq(posts.id, current.id))
       .returning();
     if (!updated) throw notFound();
@@ -520,12 +639,15 @@ export async function schedulePost(authorId: string, input: { id: string; publis
   return toOwnPost(row);
 }
 
-/** Cancels a schedule; the post goes back to being a draft. Its delayed job finds nothing to do. */
+/**
+ * Cancels a schedule: a scheduled post goes back to being a draft; a published post's scheduled update
+ * is dropped (the working copy stays private). Its delayed job finds nothing to do.
+ */
 export async function unschedulePost(authorId: string, id: string): Promise<OwnPost> {
   const [row] = await db
     .update(posts)
-    .set({ visibility: "draft", scheduledAt: null })
-    .where(and(eq(posts.id, id), eq(posts.authorId, authorId), eq(posts.visibility, "scheduled")))
+    .set({ visibility: sql`case when ${posts.visibility} = 'published' then ${posts.visibility} else 'draft' end`, scheduledAt: null })
+    .where(and(eq(posts.id, id), eq(posts.authorId, authorId), isNotNull(posts.scheduledAt)))
     .returning();
   if (!row) return getOwnPost(authorId, id); // not scheduled (or not yours: NOT_FOUND)
   await announcePost(row);
@@ -533,13 +655,14 @@ export async function unschedulePost(authorId: string, id: string): Promise<OwnP
 }
 
 /**
- * The worker's side of scheduling: publishes the post if it is still scheduled for `scheduledAt`
- * (rescheduled or cancelled posts ignore old jobs). Returns whether it published.
+ * The worker's side of scheduling: publishes the post, or makes a published post's working copy live,
+ * if it is still scheduled for `scheduledAt` (rescheduled or cancelled posts ignore old jobs). Returns
+ * whether it did.
  */
 export async function publishScheduledPost(postId: string, scheduledAt: Date | null): Promise<boolean> {
   const result = await db.transaction(async (tx) => {
     const [current] = await tx.select().from(posts).where(eq(posts.id, postId)).for("update");
-    if (!current || current.visibility !== "scheduled" || !current.scheduledAt) return null;
+    if (!current || current.visibility === "draft" || !current.scheduledAt) return null;
     if (scheduledAt && current.scheduledAt.getTime() !== scheduledAt.getTime()) return null;
     if (current.scheduledAt.getTime() > Date.now() + 1_000) return null; // not due yet
     return publishLocked(tx, current);
@@ -549,32 +672,21 @@ export async function publishScheduledPost(postId: string, scheduledAt: Date | n
   return true;
 }
 
-/** Scheduled posts whose time has passed: the sweep publishes them if their delayed job was lost. */
+/** Scheduled posts and updates whose time has passed: the sweep publishes them if their job was lost. */
 export async function listOverdueScheduledPosts(graceSeconds: number, limit: number) {
   return db
     .select({ postId: posts.id, scheduledAt: posts.scheduledAt })
     .from(posts)
-    .where(and(eq(posts.visibility, "scheduled"), lt(posts.scheduledAt, sql`now() - make_interval(secs => ${graceSeconds})`)))
+    .where(and(isNotNull(posts.scheduledAt), ne(posts.visibility, "draft"), lt(posts.scheduledAt, sql`now() - make_interval(secs => ${graceSeconds})`)))
     .orderBy(asc(posts.scheduledAt))
     .limit(limit);
 }
 
-/** Takes the post off the public site at once; the text and its rendering stay for the writer. */
+/** Takes the post off the public site at once; the working copy and its rendering stay for the writer. */
 export async function unpublishPost(authorId: string, id: string): Promise<OwnPost> {
   const [row] = await db
     .update(posts)
-    .set({
-      visibility: "draft",
-      publishedVersion: null,
-      publishedTitle: null,
-      publishedHtml: null,
-      publishedExcerpt: null,
-      publishedWordCount: null,
-      publishedReadingTimeMinutes: null,
-      publishedText: null,
-      publishedToc: null,
-      publishedAt: null,
-    })
+    .set({ visibility: "draft", scheduledAt: null, ...noLiveColumns })
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
     .returning();
   if (!row) throw notFound();
@@ -594,7 +706,7 @@ export async function retryPost(authorId: string, id: string): Promise<OwnPost> 
   return toOwnPost(row);
 }
 
-const isPublic = and(eq(posts.visibility, "published"), isNotNull(posts.publishedHtml), isNotNull(posts.publishedAt));
+const isPublic = and(eq(posts.visibility, "published"), isNotNull(posts.publishedHtml), isNotNull(posts.publishedAt), isNotNull(posts.publishedSlug));
 
 /** A link to another published post. */
 export interface PostLink {
@@ -618,7 +730,7 @@ export async function getPublishedPost(username: string, slug: string): Promise<
   let [row] = await readDb
     .select(publicPostColumns)
     .from(posts)
-    .where(and(eq(posts.authorId, author.id), eq(posts.slug, slug), isPublic));
+    .where(and(eq(posts.authorId, author.id), eq(posts.publishedSlug, slug), isPublic));
   if (!row) {
     [row] = await readDb
       .select(publicPostColumns)
@@ -628,7 +740,7 @@ export async function getPublishedPost(username: string, slug: string): Promise<
   }
   const post = row ? toPublicPost(row, author) : null;
   if (!row || !post) throw notFound();
-  const link = { title: sql<string>`coalesce(${posts.publishedTitle}, ${posts.title})`, slug: posts.slug };
+  const link = { title: sql<string>`${posts.publishedTitle}`, slug: sql<string>`${posts.publishedSlug}` };
   const sameAuthor = and(eq(posts.authorId, author.id), isPublic);
   const [[previous], [next]] = await Promise.all([
     readDb
@@ -706,7 +818,7 @@ export async function pagePublishedPosts(options: {
       and(
         isPublic,
         options.authorId ? eq(posts.authorId, options.authorId) : undefined,
-        options.tag ? arrayContains(posts.tags, [options.tag]) : undefined,
+        options.tag ? arrayContains(posts.publishedTags, [options.tag]) : undefined,
         after ? or(lt(posts.publishedAt, after.updatedAt), and(eq(posts.publishedAt, after.updatedAt), lt(posts.id, after.id))) : undefined,
       ),
     )
@@ -759,7 +871,7 @@ export async function searchPublishedPosts(query: string, options: { limit: numb
 export async function listPublishedTags(limit = 200): Promise<{ tag: string; count: number }[]> {
   const rows = await readDb.execute<{ tag: string; count: number }>(sql`
     select t.tag, count(*)::int as count
-    from ${posts} cross join lateral unnest(${posts.tags}) as t(tag)
+    from ${posts} cross join lateral unnest(${posts.publishedTags}) as t(tag)
     where ${isPublic}
     group by t.tag
     order by count(*) desc, t.tag

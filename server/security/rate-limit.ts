@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { TRPCError } from "@trpc/server";
@@ -7,16 +8,20 @@ import { clientIp } from "./client-address";
 
 export { clientIp };
 
-// Rate limits for sign-in, sign-up and mail-sending requests, shared by every web instance through Redis. If Redis is down,
+// Rate limits for sign-in, sign-up, mail-sending and preview requests, shared by every web instance through Redis. If Redis is down,
 // each instance falls back to an in-memory limiter rather than letting guesses through unlimited.
 
 type Limiters = {
   redis: Redis;
   signInByIp: RateLimiterRedis;
-  signInByEmail: RateLimiterRedis;
+  signInFailsByIp: RateLimiterRedis;
+  signInFailsByAccountAndIp: RateLimiterRedis;
+  signInFailsByAccount: RateLimiterRedis;
+  passwordCheckByAccount: RateLimiterRedis;
   registerByIp: RateLimiterRedis;
   mailByIp: RateLimiterRedis;
   mailByAddress: RateLimiterRedis;
+  previewByUser: RateLimiterRedis;
 };
 const globalForLimits = globalThis as unknown as { inkwellRateLimits?: Limiters };
 
@@ -30,19 +35,39 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
   });
 }
 
+// Sign-in. Wrong passwords are counted per address, per account and address, and per account; only
+// the first two refuse, so a stranger's guesses lock the stranger's address out, never the writer:
+// a right password from an address with no failures is always let in.
+/** Failed sign-ins from one address, over all accounts (password spraying). */
+const SIGN_IN_FAILS_PER_IP = 30;
+/** Failed sign-ins to one account from one address. */
+const SIGN_IN_FAILS_PER_ACCOUNT_AND_IP = 5;
+/** Failed sign-ins to one account from all addresses before attempts from failing addresses slow down. */
+const SIGN_IN_FAILS_BEFORE_SLOWDOWN = 10;
+const SLOWDOWN_STEP_MS = 250;
+const SLOWDOWN_MAX_MS = 3_000;
+
 function limiters(): Limiters {
   if (!globalForLimits.inkwellRateLimits) {
     const redis = createRedis(env.REDIS_URL, "producer");
     redis.on("error", () => {});
     globalForLimits.inkwellRateLimits = {
       redis,
-      signInByIp: limiter(redis, "signin-ip", 30, 10 * 60), // 30 attempts per 10 minutes per address
-      signInByEmail: limiter(redis, "signin-email", 10, 15 * 60), // 10 failures per 15 minutes per account
+      // Every attempt hashes with argon2: a bound on the work one address can ask for, right or wrong.
+      signInByIp: limiter(redis, "signin-ip", 100, 10 * 60),
+      signInFailsByIp: limiter(redis, "signin-fail-ip", SIGN_IN_FAILS_PER_IP, 60 * 60),
+      signInFailsByAccountAndIp: limiter(redis, "signin-fail-pair", SIGN_IN_FAILS_PER_ACCOUNT_AND_IP, 15 * 60),
+      signInFailsByAccount: limiter(redis, "signin-fail-email", 1_000_000, 15 * 60),
+      // Current-password checks (change of password or email) by a signed-in session: 5 misses per 15 minutes.
+      passwordCheckByAccount: limiter(redis, "password-check", 5, 15 * 60),
       registerByIp: limiter(redis, "register-ip", 20, 60 * 60), // 20 sign-ups per hour per address
       mailByIp: limiter(redis, "mail-ip", 20, 60 * 60), // 20 reset / change-email requests per hour per client
       // Every request that mails an address counts, whatever the account's state: at most 5 mails per
       // recipient per hour, and the count reveals nothing about registration.
       mailByAddress: limiter(redis, "mail-to", 5, 60 * 60),
+      // The editor asks for a preview 400 ms after typing stops: 120 a minute is a writer pausing every
+      // half second, and caps what one account can make the render threads do.
+      previewByUser: limiter(redis, "preview-user", 120, 60),
     };
   }
   return globalForLimits.inkwellRateLimits;
@@ -59,34 +84,84 @@ async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
   try {
     await limit.consume(key);
   } catch (res) {
-    if (res instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    if (res instanceof RateLimiterRes) throw new RateLimitedError(retryAfter(res));
     throw res;
   }
 }
 
-/** Counts a sign-in attempt against the address and checks the account is not locked out. */
+const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+const pairKey = (email: string, ip: string) => `${email.trim().toLowerCase()}|${ip}`;
+
+/**
+ * Before checking a sign-in's password: refuses an address with too many failures (over all accounts,
+ * or on this account), and slows down an address that has failed on an account under attack (many
+ * failures from all addresses). An address with no failures is neither refused nor slowed.
+ */
 export async function limitSignInAttempt(ip: string, email: string): Promise<void> {
-  const { signInByIp, signInByEmail } = limiters();
+  const { signInByIp, signInFailsByIp, signInFailsByAccountAndIp, signInFailsByAccount } = limiters();
   await consume(signInByIp, ip);
-  const account = await signInByEmail.get(email);
-  if (account && account.remainingPoints <= 0) throw new RateLimitedError(Math.max(1, Math.ceil(account.msBeforeNext / 1000)));
+  const [fromIp, fromPair, onAccount] = await Promise.all([
+    signInFailsByIp.get(ip),
+    signInFailsByAccountAndIp.get(pairKey(email, ip)),
+    signInFailsByAccount.get(email.trim().toLowerCase()),
+  ]);
+  if (fromIp && fromIp.consumedPoints >= SIGN_IN_FAILS_PER_IP) throw new RateLimitedError(retryAfter(fromIp));
+  if (fromPair && fromPair.consumedPoints >= SIGN_IN_FAILS_PER_ACCOUNT_AND_IP) throw new RateLimitedError(retryAfter(fromPair));
+  const wait = signInSlowdownMs(onAccount?.consumedPoints ?? 0, fromPair?.consumedPoints ?? 0);
+  if (wait > 0) await delay(wait);
 }
 
-/** Records a failed password for the account; a success clears its count. */
-export async function recordSignInResult(email: string, ok: boolean): Promise<void> {
-  const { signInByEmail } = limiters();
-  if (ok) await signInByEmail.delete(email).catch(() => {});
-  else await signInByEmail.penalty(email, 1).catch(() => {});
+/**
+ * How long a sign-in waits before its password is checked: nothing from an address that has not failed
+ * on this account; from one that has, a growing wait once the account has had many failures from all
+ * addresses (a distributed guess), capped so the writer's own mistyping costs seconds, not minutes.
+ */
+export function signInSlowdownMs(accountFailures: number, addressFailuresOnAccount: number): number {
+  const excess = accountFailures - SIGN_IN_FAILS_BEFORE_SLOWDOWN + 1;
+  if (addressFailuresOnAccount === 0 || excess <= 0) return 0;
+  return Math.min(SLOWDOWN_MAX_MS, excess * SLOWDOWN_STEP_MS);
 }
 
-/** tRPC guard for procedures that check the current password (guessing it there is guessing too). */
-export async function limitPasswordCheck(headers: Headers, email: string): Promise<void> {
+/**
+ * After checking the password: a failure counts against the address, the account and the pair; a
+ * success clears only the pair (a writer's own typos), so an attacker's failures are not forgiven by
+ * the writer signing in.
+ */
+export async function recordSignInResult(ip: string, email: string, ok: boolean): Promise<void> {
+  const { signInFailsByIp, signInFailsByAccountAndIp, signInFailsByAccount } = limiters();
+  if (ok) {
+    await signInFailsByAccountAndIp.delete(pairKey(email, ip)).catch(() => {});
+    return;
+  }
+  await Promise.all([
+    signInFailsByIp.penalty(ip, 1),
+    signInFailsByAccountAndIp.penalty(pairKey(email, ip), 1),
+    signInFailsByAccount.penalty(email.trim().toLowerCase(), 1),
+  ]).catch(() => {});
+}
+
+/**
+ * tRPC guard for procedures that check the signed-in writer's current password (guessing it there is
+ * guessing too, with a stolen session): counts the attempt against the account and the address before
+ * the check; call `succeeded()` after it passed. Refuses with TOO_MANY_REQUESTS once the account has 5
+ * attempts that did not succeed in 15 minutes.
+ */
+export async function limitPasswordCheck(headers: Headers, userId: string): Promise<{ succeeded(): Promise<void> }> {
+  const { signInByIp, passwordCheckByAccount } = limiters();
   try {
-    await limitSignInAttempt(clientIp(headers), email);
+    await consume(signInByIp, clientIp(headers));
+    await consume(passwordCheckByAccount, userId);
   } catch (err) {
-    if (err instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+    if (err instanceof RateLimitedError) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many password attempts. Try again in ${err.retryAfterSeconds} seconds.` });
+    }
     throw err;
   }
+  return {
+    async succeeded() {
+      await passwordCheckByAccount.delete(userId).catch(() => {});
+    },
+  };
 }
 
 /** tRPC guard for users.register. */
@@ -111,6 +186,18 @@ export async function limitMailRequest(headers: Headers, recipient: string, opti
   } catch (err) {
     if (err instanceof RateLimitedError) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many emails asked for. Try again in ${err.retryAfterSeconds} seconds.` });
+    }
+    throw err;
+  }
+}
+
+/** tRPC guard for posts.preview: renderings asked for per writer. */
+export async function limitPreview(userId: string): Promise<void> {
+  try {
+    await consume(limiters().previewByUser, userId);
+  } catch (err) {
+    if (err instanceof RateLimitedError) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many previews asked for. Try again in ${err.retryAfterSeconds} seconds.` });
     }
     throw err;
   }

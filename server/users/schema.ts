@@ -18,12 +18,19 @@ export const users = usersSchema.table(
     sessionVersion: integer("session_version").notNull().default(0),
     /** Null until the writer follows the link mailed at sign-up: such accounts cannot sign in and are hidden. */
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /**
+     * The address a change of email asked for, written by the web request; the mail job only names the
+     * account, so a job (forged or replayed) can never choose where a change-email link goes.
+     */
+    pendingEmail: text("pending_email"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
-    uniqueIndex("users_username_key").on(t.username),
+    // Only confirmed accounts hold a username: a pending sign-up (anyone can start one, with any
+    // address) must not keep a name from its rightful owner; the first confirmation takes it.
+    uniqueIndex("users_username_key").on(t.username).where(sql`${t.emailVerifiedAt} IS NOT NULL`),
     // The sweep of never-verified accounts.
     index("users_unverified_idx").on(t.createdAt).where(sql`${t.emailVerifiedAt} IS NULL`),
   ],
@@ -57,3 +64,21 @@ export const emailTokens = usersSchema.table(
 );
 
 export type EmailTokenRow = typeof emailTokens.$inferSelect;
+
+/**
+ * One row per signed-in browser. The session cookie (a JWT) names its row; signing out deletes it, so a
+ * copy of the cookie stops working at once instead of living out its 30 days.
+ */
+export const sessions = usersSchema.table(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Moved forward when Auth.js renews the cookie; the sweep deletes rows past it. */
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expiry_idx").on(t.expiresAt)],
+);

@@ -12,7 +12,7 @@ import type {
 } from "@/lib/validations/user";
 import { db, readDb } from "../db";
 import { enqueueMail } from "../jobs/producer";
-import { emailTokens, users, type EmailTokenPurpose, type EmailTokenRow, type UserRow } from "./schema";
+import { emailTokens, sessions, users, type EmailTokenPurpose, type EmailTokenRow, type UserRow } from "./schema";
 
 // The User Service. Every other module (the posts module included) gets user data through these
 // functions, never by querying the users schema itself.
@@ -52,29 +52,66 @@ export interface RegistrationAnswer {
 /**
  * Signs a writer up. The answer never says whether the address already had an account: a new address
  * gets an unverified account and a verification link; a registered one gets a "someone tried to sign up
- * with your address" mail; a pending one gets its link again (its password and names stay as first
- * given, so nobody can take over an account someone else has not confirmed yet). Each case hashes the
- * password and enqueues one mail, so they cost the same. A taken username is still reported: usernames
- * are public, and the check depends on the username alone, never on the email.
+ * with your address" mail; a pending one takes this registration's password and names, every link
+ * mailed for the earlier one dies, and a new link is mailed. Whoever registered last cannot confirm
+ * without the mailbox, and the mailbox's owner cannot confirm someone else's registration by accident:
+ * confirming asks for the password of the registration it binds to (confirmEmailVerification). Each
+ * case hashes the password and enqueues one mail, so they cost about the same. A username held by a
+ * confirmed account is reported as taken: usernames are public, and the check depends on the username
+ * alone, never on the email. Pending sign-ups hold no username (the first confirmation takes it).
  */
 export async function registerUser(input: z.output<typeof userRegisterSchema>): Promise<RegistrationAnswer> {
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
-  const [row] = await db
+  if (await isUsernameTaken(input.username)) {
+    throw new TRPCError({ code: "CONFLICT", message: "That username is taken.", cause: { field: "username" } });
+  }
+  const credentials = { username: input.username, displayName: input.displayName, passwordHash };
+  const [created] = await db
     .insert(users)
-    .values({ email: input.email, username: input.username, displayName: input.displayName, passwordHash })
-    .onConflictDoNothing()
+    .values({ email: input.email, ...credentials })
+    .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id });
-  if (row) {
-    await enqueueMail({ kind: "verify-email", userId: row.id });
+  if (created) {
+    await enqueueMail({ kind: "verify-email", userId: created.id });
     return { status: "verification-sent", email: input.email };
   }
 
-  const [clash] = await db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
-  if (clash) throw new TRPCError({ code: "CONFLICT", message: "That username is taken.", cause: { field: "username" } });
-  const [existing] = await db.select({ id: users.id, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.email, input.email));
+  const replaced = await db.transaction(async (tx) => {
+    const [pending] = await tx
+      .update(users)
+      .set({ ...credentials, updatedAt: new Date() })
+      .where(and(eq(users.email, input.email), isNull(users.emailVerifiedAt)))
+      .returning({ id: users.id });
+    if (pending) await invalidateLinks(tx, pending.id, ["verify-email", "reset-password"]);
+    return pending;
+  });
+  if (replaced) {
+    await enqueueMail({ kind: "verify-email", userId: replaced.id });
+    return { status: "verification-sent", email: input.email };
+  }
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   // Gone between the insert and this read (deleted by the sweep): the writer can simply try again.
-  if (existing) await enqueueMail({ kind: existing.verifiedAt ? "account-exists" : "verify-email", userId: existing.id });
+  if (existing) await enqueueMail({ kind: "account-exists", userId: existing.id });
   return { status: "verification-sent", email: input.email };
+}
+
+/** Whether a confirmed account has this username (pending sign-ups hold none). */
+async function isUsernameTaken(username: string): Promise<boolean> {
+  const [holder] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.username, username), isNotNull(users.emailVerifiedAt)));
+  return holder !== undefined;
+}
+
+type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/** Marks every unused link of these purposes of an account used: a newer request replaces them. */
+async function invalidateLinks(tx: Transaction | typeof db, userId: string, purposes: EmailTokenPurpose[]): Promise<void> {
+  await tx
+    .update(emailTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(emailTokens.userId, userId), inArray(emailTokens.purpose, purposes), isNull(emailTokens.usedAt)));
 }
 
 // Verified against when the email is unknown, so a missing account costs the same time as a wrong password.
@@ -106,15 +143,53 @@ export async function authenticate(email: string, password: string): Promise<Aut
 const sessionStateStatement = db
   .select({ sessionVersion: users.sessionVersion, email: users.email, username: users.username, displayName: users.displayName })
   .from(users)
-  .where(eq(users.id, sql.placeholder("userId")))
+  .innerJoin(sessions, eq(sessions.userId, users.id))
+  .where(and(eq(users.id, sql.placeholder("userId")), eq(sessions.id, sql.placeholder("sessionId")), gt(sessions.expiresAt, sql`now()`)))
   .prepare("users_session_state");
 
-/** What a session is checked against on every request: is it still valid, and the current names. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a session is checked against on every request: its row still exists (not signed out) and the
+ * account's current names. Null when the session no longer stands.
+ */
 export async function getSessionState(
   userId: string,
+  sessionId: string,
 ): Promise<{ sessionVersion: number; email: string; username: string; displayName: string } | null> {
-  const [row] = await sessionStateStatement.execute({ userId });
+  // Ids come out of our own encrypted cookie; anything else is no session (and no database error).
+  if (!UUID.test(userId) || !UUID.test(sessionId)) return null;
+  const [row] = await sessionStateStatement.execute({ userId, sessionId });
   return row ?? null;
+}
+
+/** How long a session lasts without being renewed (Auth.js's cookie maxAge is the same). */
+export const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
+
+/** Records a new signed-in browser; its id goes into the session cookie. */
+export async function startSession(userId: string): Promise<string> {
+  const [row] = await db
+    .insert(sessions)
+    .values({ userId, expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS) })
+    .returning({ id: sessions.id });
+  if (!row) throw new Error("could not record the session");
+  return row.id;
+}
+
+/** Auth.js renewed the cookie: the row lives as long (written at most once a day per session). */
+export async function renewSession(sessionId: string): Promise<void> {
+  if (!UUID.test(sessionId)) return;
+  const renewAfter = new Date(Date.now() + SESSION_LIFETIME_MS - 24 * 3600_000);
+  await db
+    .update(sessions)
+    .set({ expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS) })
+    .where(and(eq(sessions.id, sessionId), lt(sessions.expiresAt, renewAfter)));
+}
+
+/** "Sign out": this browser's session ends, and any copy of its cookie with it. */
+export async function endSession(sessionId: string): Promise<void> {
+  if (!UUID.test(sessionId)) return;
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
 async function verifyCurrentPassword(userId: string, password: string): Promise<UserRow> {
@@ -138,15 +213,20 @@ export async function changePassword(userId: string, input: z.output<typeof user
 
 /**
  * Asks for the current password, then mails a confirmation link to the new address; the account keeps
- * its address until the link is followed. Whether the new address belongs to another account is not
- * told here (that mailbox gets a notice instead of a link).
+ * its address until the link is followed. The new address is kept on the account (the mail job names
+ * only the account), and links sent for an earlier request die. Whether the new address belongs to
+ * another account is not told here (that mailbox gets a notice instead of a link).
  */
 export async function changeEmail(userId: string, input: z.output<typeof userChangeEmailSchema>): Promise<{ status: "confirmation-sent"; email: string }> {
   const row = await verifyCurrentPassword(userId, input.currentPassword);
   if (row.email === input.email) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "That is already your email address.", cause: { field: "email" } });
   }
-  await enqueueMail({ kind: "change-email", userId, newEmail: input.email });
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ pendingEmail: input.email, updatedAt: new Date() }).where(eq(users.id, userId));
+    await invalidateLinks(tx, userId, ["change-email"]);
+  });
+  await enqueueMail({ kind: "change-email", userId });
   return { status: "confirmation-sent", email: input.email };
 }
 
@@ -161,8 +241,8 @@ export async function confirmEmailChange(token: string): Promise<OwnProfile> {
   if (!used?.newEmail) throw invalidLink();
   const [row] = await db
     .update(users)
-    .set({ email: used.newEmail, emailVerifiedAt: new Date(), updatedAt: new Date() })
-    .where(eq(users.id, used.userId))
+    .set({ email: used.newEmail, pendingEmail: null, emailVerifiedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(users.id, used.userId), isNotNull(users.emailVerifiedAt)))
     .returning()
     .catch((err: unknown) => {
       if (isUniqueViolation(err)) throw new TRPCError({ code: "CONFLICT", message: "Another account took that address in the meantime." });
@@ -200,6 +280,16 @@ export async function issueEmailToken(userId: string, purpose: EmailTokenPurpose
   return token;
 }
 
+/** A token that is known, of this purpose, unused and unexpired, without using it; null otherwise. */
+async function findUsableToken(token: string, purpose: EmailTokenPurpose): Promise<EmailTokenRow | null> {
+  if (token.length > 200) return null;
+  const [row] = await db
+    .select()
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashToken(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
+  return row ?? null;
+}
+
 /** Marks a token used, once: null when unknown, of another purpose, used or expired. */
 async function consumeEmailToken(token: string, purpose: EmailTokenPurpose): Promise<EmailTokenRow | null> {
   if (token.length > 200) return null;
@@ -211,16 +301,48 @@ async function consumeEmailToken(token: string, purpose: EmailTokenPurpose): Pro
   return row ?? null;
 }
 
-/** Follows a sign-up link: the address is verified and the writer may sign in (the link signs them in). */
-export async function confirmEmailVerification(token: string): Promise<AuthenticatedUser | null> {
-  const used = await consumeEmailToken(token, "verify-email");
-  if (!used) return null;
-  const [row] = await db
-    .update(users)
-    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
-    .where(eq(users.id, used.userId))
-    .returning();
-  return row ? { ...toOwn(row), sessionVersion: row.sessionVersion } : null;
+/** Why a sign-up link did not confirm the address; the page words each for the writer. */
+export type SignUpRefusal = "invalid-link" | "wrong-password" | "username-taken";
+
+/**
+ * Follows a sign-up link: the address is verified and the writer may sign in (the link signs them in).
+ * The link proves the mailbox; the password proves which registration is being confirmed. Without it,
+ * whoever registered the address last (anyone can) would have their password confirmed by the owner's
+ * click. The account is confirmed only while its credentials are still the ones the password matched.
+ */
+export async function confirmEmailVerification(token: string, password: string): Promise<{ user: AuthenticatedUser } | { refused: SignUpRefusal }> {
+  const link = await findUsableToken(token, "verify-email");
+  const [account] = link
+    ? await db
+        .select()
+        .from(users)
+        .where(and(eq(users.id, link.userId), isNull(users.emailVerifiedAt)))
+    : [];
+  if (!link || !account) return { refused: "invalid-link" };
+  if (!(await verify(account.passwordHash, password).catch(() => false))) return { refused: "wrong-password" };
+  try {
+    return await db.transaction(async (tx) => {
+      const [used] = await tx
+        .update(emailTokens)
+        .set({ usedAt: new Date() })
+        .where(and(eq(emailTokens.tokenHash, link.tokenHash), isNull(emailTokens.usedAt)))
+        .returning();
+      const [row] = used
+        ? await tx
+            .update(users)
+            .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
+            .where(and(eq(users.id, account.id), isNull(users.emailVerifiedAt), eq(users.passwordHash, account.passwordHash)))
+            .returning()
+        : [];
+      if (!row) return { refused: "invalid-link" as const };
+      await invalidateLinks(tx, row.id, ["verify-email", "reset-password"]);
+      return { user: { ...toOwn(row), sessionVersion: row.sessionVersion } };
+    });
+  } catch (err) {
+    // Another sign-up took the username and was confirmed first.
+    if (isUniqueViolation(err)) return { refused: "username-taken" };
+    throw err;
+  }
 }
 
 /** "Forgot password": the same work and answer whether or not the address has an account (the worker decides). */
@@ -229,40 +351,45 @@ export async function requestPasswordReset(email: string): Promise<{ status: "re
   return { status: "reset-sent", email };
 }
 
-/** Follows a reset link: sets the password, ends every session, and counts as verifying the address. */
+/**
+ * Follows a reset link: sets the password and ends every session. Only a confirmed account can be reset:
+ * a pending one is confirmed by its sign-up link alone, so a reset cannot confirm a registration (and the
+ * username and name) someone else made with this address.
+ */
 export async function resetPassword(input: z.output<typeof userResetPasswordSchema>): Promise<{ id: string; email: string }> {
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
   const used = await consumeEmailToken(input.token, "reset-password");
   if (!used) throw invalidLink();
   const [row] = await db
     .update(users)
-    .set({
-      passwordHash,
-      sessionVersion: sql`${users.sessionVersion} + 1`,
-      emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`,
-      updatedAt: new Date(),
-    })
-    .where(eq(users.id, used.userId))
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(and(eq(users.id, used.userId), isNotNull(users.emailVerifiedAt)))
     .returning({ id: users.id, email: users.email });
   if (!row) throw invalidLink();
   // Other reset links mailed earlier die with this one.
-  await db
-    .update(emailTokens)
-    .set({ usedAt: new Date() })
-    .where(and(eq(emailTokens.userId, row.id), eq(emailTokens.purpose, "reset-password"), isNull(emailTokens.usedAt)));
+  await invalidateLinks(db, row.id, ["reset-password"]);
   return row;
 }
 
 /** Who a mail goes to, for the worker. */
-export async function getMailRecipient(userId: string): Promise<{ id: string; email: string; displayName: string; verified: boolean } | null> {
-  const [row] = await db
-    .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedAt: users.emailVerifiedAt })
-    .from(users)
-    .where(eq(users.id, userId));
-  return row ? { id: row.id, email: row.email, displayName: row.displayName, verified: row.verifiedAt !== null } : null;
+export interface MailRecipient {
+  id: string;
+  email: string;
+  displayName: string;
+  verified: boolean;
+  /** The address a change of email asked for, if one is waiting. */
+  pendingEmail: string | null;
 }
 
-export async function findMailRecipientByEmail(email: string): Promise<{ id: string; email: string; displayName: string; verified: boolean } | null> {
+export async function getMailRecipient(userId: string): Promise<MailRecipient | null> {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedAt: users.emailVerifiedAt, pendingEmail: users.pendingEmail })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ? { id: row.id, email: row.email, displayName: row.displayName, verified: row.verifiedAt !== null, pendingEmail: row.pendingEmail } : null;
+}
+
+export async function findMailRecipientByEmail(email: string): Promise<MailRecipient | null> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase()));
   return row ? getMailRecipient(row.id) : null;
 }
@@ -276,8 +403,9 @@ export async function deleteUnverifiedAccounts(olderThan = new Date(Date.now() -
     .delete(users)
     .where(and(isNull(users.emailVerifiedAt), lt(users.createdAt, olderThan)))
     .returning({ id: users.id });
-  // Used and expired links are of no further use either.
+  // Used and expired links are of no further use either, nor sessions past their end.
   await db.delete(emailTokens).where(lt(emailTokens.expiresAt, new Date(Date.now() - 24 * 3600_000)));
+  await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
   return deleted.length;
 }
 

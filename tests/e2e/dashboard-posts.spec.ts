@@ -66,9 +66,13 @@ test.describe("The dashboard", () => {
   test("unpublishes a post from the list", async ({ page }) => {
     await page.goto("/dashboard");
     const item = postItem(page, "Published garden diary");
-    await expect(item).toContainText("published");
+    await expect(item).toContainText("Live");
     await item.getByRole("button", { name: "Unpublish “Published garden diary”" }).click();
-    await expect(item).toContainText("draft");
+    const sheet = page.getByRole("dialog", { name: "Unpublish “Published garden diary”" });
+    await expect(sheet.getByText("What readers will see instead")).toBeVisible();
+    await sheet.getByRole("button", { name: "Unpublish", exact: true }).click();
+    await expect(sheet).toBeHidden();
+    await expect(item).toContainText("Draft");
     await expect(item.getByRole("button", { name: /Unpublish/ })).toHaveCount(0);
   });
 

@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import { callTrpc, createDraft, editorBody, editorMarkdown, editorStatus, expectAccessible, publishAndWait, saveStatus, signUpOnce, waitUntilPublic, type StorageState, type Writer } from "./helpers";
+import { callTrpc, confirmInReviewSheet, createDraft, editorBody, editorMarkdown, editorStatus, expectAccessible, publishAndWait, saveStatus, signUpOnce, type StorageState, type Writer } from "./helpers";
 
 // The writer's desk, part 3: publishing later, and the history of published versions.
 
@@ -29,10 +29,9 @@ test.describe("Scheduling", () => {
     await publishing.getByLabel("Publish at").fill(await localDateTime(page, 6));
     await publishing.getByRole("button", { name: "Schedule", exact: true }).click();
 
-    await expect(editorStatus(page)).toContainText("scheduled");
+    await expect(editorStatus(page)).toContainText("Scheduled");
     await expect(publishing).toContainText("Scheduled to publish on");
-    await expect(editorStatus(page)).toContainText("published", { timeout: 30_000 });
-    await expect(editorStatus(page)).toContainText("ready", { timeout: 30_000 });
+    await expect(editorStatus(page)).toContainText("Readers see this version.", { timeout: 30_000 });
     await expect(publishing.getByRole("link", { name: "View public page" })).toBeVisible();
   });
 
@@ -52,16 +51,16 @@ test.describe("Scheduling", () => {
 
     await publishing.getByLabel("Publish at").fill(await localDateTime(page, 7 * 24 * 3600));
     await publishing.getByRole("button", { name: "Schedule", exact: true }).click();
-    await expect(editorStatus(page)).toContainText("scheduled");
+    await expect(editorStatus(page)).toContainText("Scheduled");
 
     await publishing.getByRole("button", { name: "Reschedule" }).click();
     await publishing.getByLabel("Publish at").fill(await localDateTime(page, 14 * 24 * 3600));
     await publishing.getByRole("button", { name: "Save new time" }).click();
     await expect(publishing.getByRole("button", { name: "Reschedule" })).toBeVisible();
-    await expect(editorStatus(page)).toContainText("scheduled");
+    await expect(editorStatus(page)).toContainText("Scheduled");
 
     await publishing.getByRole("button", { name: "Cancel schedule" }).click();
-    await expect(editorStatus(page)).toContainText("draft");
+    await expect(editorStatus(page)).toContainText("Draft");
     await expect(publishing).not.toContainText("Scheduled to publish on");
   });
 });
@@ -73,7 +72,7 @@ test.describe("History", () => {
     const first = await publishAndWait(page, created);
     expect(first.version).toBe(1);
     await callTrpc(page, "posts.update", { id: created.id, version: 1, markdown: "The second opinion, loosely held." }, "mutation");
-    expect((await waitUntilPublic(page, created.id)).version).toBe(2);
+    expect((await publishAndWait(page, { ...created, version: 2 })).version).toBe(2);
 
     await page.goto(`/editor/${created.id}`);
     const history = page.getByRole("region", { name: "History" }).getByRole("list", { name: "Published versions" });
@@ -97,7 +96,10 @@ test.describe("History", () => {
     await expect.poll(() => editorMarkdown(page)).toBe("The first opinion, firmly held.");
     await expect(saveStatus(page)).toHaveText(/All changes saved/);
 
-    // A restore is an ordinary new version: readers get it once it is processed, and it joins the history.
+    // A restore is an ordinary edit of the working copy: private until Update, which adds it to the history.
+    await expect(editorStatus(page)).toContainText("Live — 1 unpublished change");
+    await expect(history.getByRole("listitem")).toHaveCount(2);
+    await confirmInReviewSheet(page, "Update");
     await expect(history.getByRole("listitem")).toHaveCount(3, { timeout: 30_000 });
     await page.reload();
     await expect(editorBody(page)).toHaveText("The first opinion, firmly held.");

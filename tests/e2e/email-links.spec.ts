@@ -29,8 +29,8 @@ test.describe("sign-up by email link", () => {
       await expect(page.getByRole("heading", { level: 1, name: "Confirm your email" })).toBeVisible();
       await expectAccessible(page, "main");
       await page.reload(); // a second GET (a mail scanner's prefetch) does not use the token up
-      await page.getByRole("button", { name: "Confirm email address" }).focus();
-      await page.keyboard.press("Enter");
+      await page.getByLabel("Password").fill(writer.password);
+      await page.getByLabel("Password").press("Enter");
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();
     });
@@ -38,6 +38,7 @@ test.describe("sign-up by email link", () => {
     await test.step("the link works once", async () => {
       await signOut(page);
       await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+      await page.getByLabel("Password").fill(writer.password);
       await page.getByRole("button", { name: "Confirm email address" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText("invalid, was already used, or has expired");
     });
@@ -45,6 +46,20 @@ test.describe("sign-up by email link", () => {
     await test.step("the password signs in now", async () => {
       await signIn(page, writer);
     });
+  });
+
+  test("the link asks for the password of that sign-up: a wrong one confirms nothing", async ({ page }) => {
+    const writer = newWriter("confirm");
+    await submitSignUp(page, writer);
+    const token = await mailedToken(writer.email, "verify-email");
+    await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+    await page.getByLabel("Password").fill("not the password chosen");
+    await page.getByRole("button", { name: "Confirm email address" }).click();
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("not the password of the latest sign-up");
+    await expectAccessible(page, "main");
+    await page.getByLabel("Password").fill(writer.password);
+    await page.getByRole("button", { name: "Confirm email address" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
   });
 
   test("signing up with a registered address looks the same as with a new one", async ({ page }) => {

@@ -55,6 +55,7 @@ export async function signUp(page: Page, writer: Writer): Promise<void> {
   await submitSignUp(page, writer);
   const token = await mailedToken(writer.email, "verify-email");
   await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+  await page.getByLabel("Password").fill(writer.password);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();
@@ -75,9 +76,18 @@ export async function signIn(page: Page, writer: Pick<Writer, "email" | "passwor
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-/** The editor's live status (visibility and processing badges). */
+/** The editor's post status, in the writer's words ("Draft", "Processing…", "Live — 2 unpublished changes"). */
 export function editorStatus(page: Page) {
-  return page.getByRole("status", { name: "Processing status" });
+  return page.getByRole("status", { name: "Post status" });
+}
+
+/** Publish or Update through the editor's review sheet ("Publish…" / "Update post…", then confirm now). */
+export async function confirmInReviewSheet(page: Page, action: "Publish" | "Update"): Promise<void> {
+  await page.getByRole("region", { name: "Publishing" }).getByRole("button", { name: action === "Publish" ? "Publish…" : "Update post…" }).click();
+  const sheet = page.getByRole("dialog", { name: new RegExp(`^${action} “`) });
+  await expect(sheet).toBeVisible();
+  await sheet.getByRole("button", { name: action === "Publish" ? "Publish now" : "Update now" }).click();
+  await expect(sheet).toBeHidden();
 }
 
 /** Writes a new post in the editor and saves it; returns the editor URL once the page has moved there. */
@@ -109,7 +119,9 @@ export interface PostFields {
   tags?: string[];
   slug?: string;
   coverImageUrl?: string;
+  coverImageAlt?: string;
   canonicalUrl?: string;
+  excerpt?: string;
 }
 
 export interface SavedPost {

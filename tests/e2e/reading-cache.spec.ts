@@ -51,6 +51,7 @@ test("readers see a publish, an update and an unpublish at once on every cached 
   await test.step("the writer revises the post: the post page, lists and feeds show the new version", async () => {
     const current = await callTrpc<{ version: number }>(writerPage, "posts.byId", { id: post.id }, "query");
     await callTrpc(writerPage, "posts.update", { id: post.id, version: current.version, title: updated, markdown: "Noon light, and the tide coming in." }, "mutation");
+    await callTrpc(writerPage, "posts.publish", { id: post.id }, "mutation"); // Update: the edit goes live
     await waitUntilPublic(writerPage, post.id);
     await eventually(reader, post.path, async () => {
       await expect(reader.getByRole("heading", { level: 1 })).toHaveText(updated);

@@ -276,6 +276,7 @@ test.describe("A post page", () => {
     const { items } = await callTrpc<{ items: { id: string; title: string; version: number }[] }>(adaPage, "posts.list", { limit: 50 }, "query");
     const note = items.find((post) => post.title === "Notes on a quiet harbour")!;
     await callTrpc(adaPage, "posts.update", { id: note.id, version: note.version, slug: `quiet-harbour-${run}` }, "mutation");
+    await callTrpc(adaPage, "posts.publish", { id: note.id }, "mutation"); // Update: the new address goes live
     const moved = await waitUntilPublic(adaPage, note.id);
     await context.close();
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { editorMarkdown, editorStatus, newWriter, signUp } from "./helpers";
+import { confirmInReviewSheet, editorMarkdown, editorStatus, newWriter, signUp } from "./helpers";
 
 const title = "Notes from a quiet morning";
 const originalBody = [
@@ -28,7 +28,7 @@ const revisedBody = [
 
 test.describe("A writer", () => {
   test("signs up, writes, previews, publishes, revises a published post, and signs in again", async ({ page, context }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000); // the whole journey, Publish and Update through the review sheet included
     const writer = newWriter("flow");
 
     await test.step("signs up and lands on an empty dashboard", async () => {
@@ -50,8 +50,7 @@ test.describe("A writer", () => {
       await page.getByRole("button", { name: "Save", exact: true }).click();
       await expect(page).toHaveURL(/\/editor\/[0-9a-f-]{36}$/);
       await expect(page.getByText("All changes saved")).toBeVisible();
-      await expect(editorStatus(page)).toContainText("draft");
-      await expect(editorStatus(page)).toContainText("ready");
+      await expect(editorStatus(page)).toContainText("Draft");
       await expect(page.getByText("Words", { exact: true })).toBeVisible();
     });
 
@@ -68,11 +67,10 @@ test.describe("A writer", () => {
 
     let publicUrl = "";
     await test.step("publishes the post", async () => {
-      await page.getByRole("button", { name: "Publish", exact: true }).click();
-      await expect(editorStatus(page)).toContainText("published");
-      await expect(editorStatus(page)).toContainText("ready");
+      await confirmInReviewSheet(page, "Publish");
+      await expect(editorStatus(page)).toContainText("Readers see this version.");
       const link = page.getByRole("link", { name: "View public page" });
-      await expect(link).toBeVisible();
+      await expect(link).toBeFocused();
       publicUrl = (await link.getAttribute("href")) ?? "";
       expect(publicUrl).toMatch(new RegExp(`^/@${writer.username}/notes-from-a-quiet-morning`));
     });
@@ -94,7 +92,7 @@ test.describe("A writer", () => {
       await expect(reader).toHaveTitle(new RegExp(title));
     });
 
-    await test.step("revises the published post; readers keep the published version while it is processed", async () => {
+    await test.step("revises the published post; readers keep the published version, the edit stays private", async () => {
       await page.getByLabel("Body (Markdown)").fill(revisedBody);
       await expect(page.getByText("Unsaved changes")).toBeVisible();
       // Leaving with unsaved changes asks first; staying keeps the text.
@@ -109,13 +107,15 @@ test.describe("A writer", () => {
       await expect.poll(() => editorMarkdown(page)).toBe(revisedBody);
       await page.keyboard.press("ControlOrMeta+s");
       await expect(page.getByText("All changes saved")).toBeVisible();
+      await expect(editorStatus(page)).toContainText(/Live — \d+ unpublished changes?/);
       await reader.reload();
       await expect(reader.getByRole("article").getByText("Original ending")).toBeVisible();
       await expect(reader.getByRole("article").getByText("Revised ending")).toHaveCount(0);
     });
 
-    await test.step("once the editor shows the revision ready, readers get it", async () => {
-      await expect(editorStatus(page)).toContainText("ready", { timeout: 30_000 });
+    await test.step("once the writer updates the post, readers get the revision", async () => {
+      await confirmInReviewSheet(page, "Update");
+      await expect(editorStatus(page)).toContainText("Readers see this version.", { timeout: 30_000 });
       await reader.reload();
       await expect(reader.getByRole("article").getByText("Revised ending")).toBeVisible();
       await expect(reader.getByRole("article").getByText("Original ending")).toHaveCount(0);
@@ -142,8 +142,8 @@ test.describe("A writer", () => {
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page).toHaveURL(/\/dashboard$/);
       const item = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: title }) });
-      await expect(item).toContainText("published");
-      await expect(item).toContainText("ready");
+      await expect(item).toContainText("Live");
+      await expect(item).not.toContainText("ready");
       await expect(item.getByRole("link", { name: /View public page/ })).toHaveAttribute("href", publicUrl);
     });
   });

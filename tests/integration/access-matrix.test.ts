@@ -39,15 +39,10 @@ const matrix: Record<string, Row> = {
   "posts.byId": { call: (api, f) => api.posts.byId({ id: f.postId }), ...ownerOnly },
   "posts.list": { call: (api) => api.posts.list({}), ...selfOnly },
   "posts.publish": { call: (api, f) => api.posts.publish({ id: f.postId }), ...ownerOnly },
+  "posts.discardChanges": { call: (api, f) => api.posts.discardChanges({ id: f.postId, version: f.version }), ...ownerOnly },
   "posts.unpublish": { call: (api, f) => api.posts.unpublish({ id: f.postId }), ...ownerOnly },
-  "posts.schedule": {
-    // The fixture's post is published, which cannot be scheduled: take it down first (same refusals).
-    call: async (api, f) => {
-      await api.posts.unpublish({ id: f.postId });
-      return api.posts.schedule({ id: f.postId, publishAt: future() });
-    },
-    ...ownerOnly,
-  },
+  // The fixture's post is published: this schedules an update of it.
+  "posts.schedule": { call: (api, f) => api.posts.schedule({ id: f.postId, publishAt: future() }), ...ownerOnly },
   "posts.unschedule": { call: (api, f) => api.posts.unschedule({ id: f.postId }), ...ownerOnly },
   "posts.revisions": { call: (api, f) => api.posts.revisions({ id: f.postId }), ...ownerOnly },
   "posts.revision": { call: (api, f) => api.posts.revision({ id: f.postId, version: 1 }), ...ownerOnly },
@@ -59,7 +54,7 @@ const matrix: Record<string, Row> = {
   "posts.search": { call: (api) => api.posts.search({ q: "matrix" }), ...publicRead },
   "posts.tags": { call: (api) => api.posts.tags(), ...publicRead },
   "posts.bySlug": { call: (api, f) => api.posts.bySlug({ username: f.username, slug: f.slug }), ...publicRead },
-  "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...publicRead },
+  "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...selfOnly },
   "posts.onStatusChange": {
     // A subscription: calling it returns the event stream, which we close at once.
     call: async (api) => {

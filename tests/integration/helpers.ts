@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { createCaller } from "@/server/api/root";
-import type { Session } from "@/server/api/trpc";
+import { createTRPCContext, type Session } from "@/server/api/trpc";
 import { closeDb, db } from "@/server/db";
 import type { OutboxEntry } from "@/server/mail/transport";
 import { users } from "@/server/users/schema";
@@ -12,6 +12,7 @@ import { closeProducer } from "@/server/jobs/producer";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
 import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
+import { closeRenderThreads } from "@/server/render/pool";
 import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
 import { afterAll, beforeAll } from "vitest";
 
@@ -20,16 +21,16 @@ import { afterAll, beforeAll } from "vitest";
 /** A client address of its own for each caller, so per-address rate limits never couple tests. */
 export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-export const anonymous = (ip = randomIp()) => createCaller({ session: null, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: ip }) });
+export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ session: null, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: ip }) }));
 
 /** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
 export async function closeConnections(): Promise<void> {
-  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer()]);
+  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer(), closeRenderThreads()]);
   await closeDb();
 }
 
 export function callerFor(session: Session) {
-  return createCaller({ session, headers: new Headers() });
+  return createCaller(createTRPCContext({ session, headers: new Headers() }));
 }
 
 export const PASSWORD = "correct horse battery staple";
@@ -40,16 +41,24 @@ export async function userIdByEmail(email: string): Promise<string | undefined> 
   return row?.id;
 }
 
+/** The account's session version (bumped by a password change, a reset, "sign out everywhere"). */
+export async function sessionVersionOf(userId: string): Promise<number> {
+  const [row] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId));
+  if (!row) throw new Error(`no account ${userId}`);
+  return row.sessionVersion;
+}
+
 /**
- * Verifies an account as following its sign-up link does. The link's token is issued here rather than
- * read from a mail, so files without a running accounts worker can make writers too (the mail path
- * itself is tested in email-verification.test.ts).
+ * Verifies an account as following its sign-up link does (with the password of that sign-up). The
+ * link's token is issued here rather than read from a mail, so files without a running accounts worker
+ * can make writers too (the mail path itself is tested in email-verification.test.ts).
  */
-export async function verifyEmailOf(email: string): Promise<OwnProfile> {
+export async function verifyEmailOf(email: string, password = PASSWORD): Promise<OwnProfile> {
   const id = await userIdByEmail(email);
   if (!id) throw new Error(`no account for ${email}`);
   const token = await issueEmailToken(id, "verify-email");
-  if (!(await confirmEmailVerification(token))) throw new Error(`could not verify ${email}`);
+  const confirmed = await confirmEmailVerification(token, password);
+  if ("refused" in confirmed) throw new Error(`could not verify ${email}: ${confirmed.refused}`);
   const profile = await getOwnProfile(id);
   if (!profile) throw new Error(`account ${email} vanished`);
   return profile;

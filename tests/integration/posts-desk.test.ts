@@ -46,7 +46,7 @@ describe("posts.update settings", () => {
     const { api } = await newWriter();
     const post = await api.posts.create({ title: "Strict", markdown: "x" });
     const bad = [
-      { slug: "Not a slug!" },
+      { slug: "!!!" },
       { tags: ["a", "b", "c", "d", "e", "f"] },
       { tags: ["!!!"] },
       { coverImageUrl: "javascript:alert(1)" },
@@ -80,6 +80,9 @@ describe("a published post's old slug", () => {
     await eventually(() => anonymous().posts.bySlug({ username: profile.username, slug: "old-name" }).catch(() => null), (p) => p !== null);
     const renamed = await api.posts.update({ id: post.id, version: 1, slug: "new-name" });
     await ready(api, post.id, renamed.version);
+    // The new address is the working copy's until Update makes it live.
+    expect((await anonymous().posts.bySlug({ username: profile.username, slug: "old-name" })).slug).toBe("old-name");
+    await api.posts.publish({ id: post.id, version: renamed.version });
     const viaOld = await anonymous().posts.bySlug({ username: profile.username, slug: "old-name" });
     expect(viaOld.slug).toBe("new-name");
     expect((await anonymous().posts.bySlug({ username: profile.username, slug: "new-name" })).id).toBe(post.id);
@@ -167,12 +170,20 @@ describe("posts.schedule", () => {
     expect((await api.posts.byId({ id: cancelled.id })).visibility).toBe("draft");
   });
 
-  it("refuses a time in the past and an already published post", async () => {
+  it("refuses a time in the past", async () => {
     const { api } = await newWriter();
     const post = await api.posts.create({ title: "Past", markdown: "x" });
     expect(await errorCode(api.posts.schedule({ id: post.id, publishAt: new Date(Date.now() - 3_600_000) }))).toBe("BAD_REQUEST");
+    expect((await api.posts.byId({ id: post.id })).visibility).toBe("draft");
+  });
+
+  it("schedules an update of a published post, which cancelling leaves published", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create({ title: "Live later", markdown: "x" });
     await api.posts.publish({ id: post.id });
-    expect(await errorCode(api.posts.schedule({ id: post.id, publishAt: new Date(Date.now() + 3_600_000) }))).toBe("BAD_REQUEST");
+    const scheduled = await api.posts.schedule({ id: post.id, publishAt: new Date(Date.now() + 3_600_000) });
+    expect(scheduled).toMatchObject({ visibility: "published" });
+    expect(await api.posts.unschedule({ id: post.id })).toMatchObject({ visibility: "published", scheduledAt: null });
   });
 });
 
@@ -183,6 +194,7 @@ describe("revisions", () => {
     await api.posts.publish({ id: post.id });
     await eventually(() => api.posts.byId({ id: post.id }), (p) => p.publishedVersion === 1);
     const v2 = await api.posts.update({ id: post.id, version: 1, title: "Draft two", markdown: "Second words." });
+    await api.posts.publish({ id: post.id, version: v2.version });
     await eventually(() => api.posts.byId({ id: post.id }), (p) => p.publishedVersion === 2);
 
     expect((await api.posts.revisions({ id: post.id })).map((r) => [r.version, r.title])).toEqual([

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/server/env.js";
-import { POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
+import { JOB_CONTRACT_VERSION, POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
 import { enqueueProcessPost } from "@/server/jobs/producer";
 import { db } from "@/server/db";
 import { processPost } from "@/server/posts/process-post";
@@ -33,7 +33,7 @@ describe("posts.create", () => {
     expect(post).toMatchObject({ title: draft.title, slug: "a-walk-in-the-park", markdown: draft.markdown, version: 1, status: "queued", visibility: "draft", html: null });
     const job = await queue.getJob(processPostJobId({ postId: post.id, version: 1 }));
     expect(job?.name).toBe("process-post");
-    expect(job?.data).toEqual({ postId: post.id, version: 1 });
+    expect(job?.data).toEqual({ postId: post.id, version: 1, contractVersion: JOB_CONTRACT_VERSION });
   });
 
   it("stores its times in milliseconds, the precision of the dashboard's cursor", async () => {
@@ -229,7 +229,7 @@ describe("posts.publish and posts.bySlug", () => {
 
     const published = await api.posts.publish({ id: post.id });
     expect(published).toMatchObject({ visibility: "published", status: "queued", publishedVersion: null });
-    expect((await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish")))?.data).toEqual({ postId: post.id, version: 1 });
+    expect((await queue.getJob(processPostJobId({ postId: post.id, version: 1 }, "publish")))?.data).toEqual({ postId: post.id, version: 1, contractVersion: JOB_CONTRACT_VERSION });
   });
 
   it("answers NOT_FOUND for unknown writers and slugs", async () => {
@@ -248,13 +248,26 @@ describe("posts.delete", () => {
 });
 
 describe("posts.preview", () => {
-  it("renders through the worker's pipeline for anyone, without saving", async () => {
-    const { html } = await anonymous().posts.preview({ markdown: "# Hi\n\n<script>alert(1)</script>" });
+  it("renders through the worker's pipeline for a signed-in writer, without saving", async () => {
+    const { api } = await newWriter();
+    const { html } = await api.posts.preview({ markdown: "# Hi\n\n<script>alert(1)</script>" });
     expect(html).toContain(`<h1 id="user-content-hi">Hi</h1>`);
     expect(html).not.toContain("<script");
+    expect((await api.posts.list({})).items).toHaveLength(0);
   });
 
-  it("refuses oversized input", async () => {
-    expect(await errorCode(anonymous().posts.preview({ markdown: "x".repeat(POST_MARKDOWN_MAX + 1) }))).toBe("BAD_REQUEST");
+  it("refuses anonymous callers and oversized input", async () => {
+    expect(await errorCode(anonymous().posts.preview({ markdown: "# Hi" }))).toBe("UNAUTHORIZED");
+    const { api } = await newWriter();
+    expect(await errorCode(api.posts.preview({ markdown: "x".repeat(POST_MARKDOWN_MAX + 1) }))).toBe("BAD_REQUEST");
+  });
+
+  it("limits previews per writer", async () => {
+    const { api } = await newWriter();
+    const answers = await Promise.all(Array.from({ length: 125 }, () => errorCode(api.posts.preview({ markdown: "x" })).catch(() => "ok")));
+    expect(answers.filter((code) => code === "TOO_MANY_REQUESTS").length).toBeGreaterThanOrEqual(5);
+    // Another writer is not held back by the first one's count.
+    const { api: other } = await newWriter();
+    expect((await other.posts.preview({ markdown: "x" })).html).toBe("<p>x</p>");
   });
 });

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { authenticate, getSessionState } from "@/server/users/service";
-import { RateLimitedError, limitSignInAttempt, recordSignInResult } from "@/server/security/rate-limit";
-import { PASSWORD, anonymous, closeConnections, errorCode, newWriter, randomIp } from "./helpers";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext, type Session } from "@/server/api/trpc";
+import { signInSlowdownMs } from "@/server/security/rate-limit";
+import { authenticate } from "@/server/users/service";
+import { AuthBrowser } from "./auth-browser";
+import { PASSWORD, anonymous, closeConnections, errorCode, newWriter, randomIp, sessionVersionOf } from "./helpers";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 
 afterAll(async () => {
   await closeConnections();
@@ -93,13 +97,50 @@ describe("rate limits", () => {
     expect((await anonymous().users.register({ email: `other-${Date.now()}@example.com`, username: `other_${Date.now()}`, displayName: "O", password: PASSWORD })).status).toBe("verification-sent");
   });
 
-  it("locks an account after repeated wrong passwords, whatever the address", async () => {
+});
+
+describe("sign-in limits (through Auth.js's credentials route)", () => {
+  it("lock the attacker's address out of an account, never the writer signing in from elsewhere", async () => {
     const { profile } = await newWriter("Hal");
-    for (let n = 0; n < 10; n++) {
-      await limitSignInAttempt(randomIp(), profile.email);
-      await recordSignInResult(profile.email, false);
+    const attacker = new AuthBrowser();
+    const answers: (string | null)[] = [];
+    for (let n = 0; n < 12; n++) answers.push(await attacker.signIn(profile.email, `guess number ${n}`));
+    expect(answers.slice(0, 5)).toEqual(Array(5).fill("credentials"));
+    for (const answer of answers.slice(5)) expect(answer).toMatch(/^rate_limited:\d+$/);
+    // Even the right password is refused from the attacker's address now.
+    expect(await attacker.signIn(profile.email, PASSWORD)).toMatch(/^rate_limited:\d+$/);
+
+    expect(await new AuthBrowser().signIn(profile.email, PASSWORD)).toBeNull();
+  });
+
+  it("let the writer in from a clean address while many addresses guess the account (a distributed guess)", async () => {
+    const { profile } = await newWriter("Ida");
+    for (let n = 0; n < 15; n++) expect(await new AuthBrowser().signIn(profile.email, `wrong guess ${n}`)).toBe("credentials");
+    expect(await new AuthBrowser().signIn(profile.email, PASSWORD)).toBeNull();
+  });
+
+  it("refuse an address spraying guesses over many accounts", async () => {
+    const sprayer = new AuthBrowser();
+    for (let n = 0; n < 30; n++) expect(await sprayer.signIn(`sprayed-${n}-${sprayer.ip}@example.com`, "Summer2026!")).toBe("credentials");
+    const { profile } = await newWriter("Jan");
+    expect(await sprayer.signIn(profile.email, PASSWORD)).toMatch(/^rate_limited:\d+$/);
+  });
+
+  it("forget a writer's own typos once they sign in", async () => {
+    const { profile } = await newWriter("Kay");
+    const laptop = new AuthBrowser();
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 4; n++) expect(await laptop.signIn(profile.email, "a typo")).toBe("credentials");
+      expect(await laptop.signIn(profile.email, PASSWORD)).toBeNull();
     }
-    await expect(limitSignInAttempt(randomIp(), profile.email)).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it("slow down only addresses that failed on an account that many addresses failed on", () => {
+    expect(signInSlowdownMs(50, 0)).toBe(0);
+    expect(signInSlowdownMs(9, 3)).toBe(0);
+    expect(signInSlowdownMs(10, 1)).toBeGreaterThan(0);
+    expect(signInSlowdownMs(12, 1)).toBeGreaterThan(signInSlowdownMs(10, 1));
+    expect(signInSlowdownMs(10_000, 1)).toBe(signInSlowdownMs(100_000, 1));
   });
 });
 
@@ -116,17 +157,17 @@ describe("common passwords", () => {
 describe("users.changePassword", () => {
   it("asks for the current password, then ends every session and accepts only the new password", async () => {
     const { api, profile } = await newWriter("Ivy");
-    const before = await getSessionState(profile.id);
+    const before = await sessionVersionOf(profile.id);
     await expect(api.users.changePassword({ currentPassword: "not it at all", newPassword: "a brand new secret" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: "Your current password is not right.",
     });
-    expect(await getSessionState(profile.id)).toEqual(before);
+    expect(await sessionVersionOf(profile.id)).toBe(before);
 
     expect(await api.users.changePassword({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({ ok: true });
     expect(await authenticate(profile.email, PASSWORD)).toBeNull();
     expect((await authenticate(profile.email, "a brand new secret"))?.id).toBe(profile.id);
-    expect((await getSessionState(profile.id))?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
+    expect(await sessionVersionOf(profile.id)).toBe(before + 1);
   });
 
   it("refuses a common new password and the same password again", async () => {
@@ -153,12 +194,36 @@ describe("users.changeEmail", () => {
   });
 });
 
+describe("current-password checks", () => {
+  /** The writer's session, calling from a new address each time (guesses spread over addresses). */
+  const fromNewAddress = (session: Session) => createCaller(createTRPCContext({ session, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: randomIp() }) }));
+
+  it("are counted per account across change of password and change of email: the sixth miss is refused, even with the right password", async () => {
+    const { session } = await newWriter("Lea");
+    for (let n = 0; n < 3; n++) expect(await errorCode(fromNewAddress(session).users.changePassword({ currentPassword: `guess ${n}`, newPassword: "a brand new secret" }))).toBe("BAD_REQUEST");
+    for (let n = 0; n < 2; n++) expect(await errorCode(fromNewAddress(session).users.changeEmail({ currentPassword: `guess ${n}`, email: `lea-${n}@example.com` }))).toBe("BAD_REQUEST");
+    await expect(fromNewAddress(session).users.changePassword({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/^Too many password attempts\. Try again in \d+ seconds\.$/),
+    });
+    expect(await authenticate(session.user.email, PASSWORD)).not.toBeNull();
+  });
+
+  it("start again from zero after a right one", async () => {
+    const { session } = await newWriter("Mo");
+    for (let n = 0; n < 4; n++) expect(await errorCode(fromNewAddress(session).users.changePassword({ currentPassword: "typo", newPassword: "a brand new secret" }))).toBe("BAD_REQUEST");
+    expect(await fromNewAddress(session).users.changeEmail({ currentPassword: PASSWORD, email: `mo-${Date.now()}@example.com` })).toMatchObject({ status: "confirmation-sent" });
+    for (let n = 0; n < 4; n++) expect(await errorCode(fromNewAddress(session).users.changePassword({ currentPassword: "typo", newPassword: "a brand new secret" }))).toBe("BAD_REQUEST");
+    expect(await fromNewAddress(session).users.changePassword({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({ ok: true });
+  });
+});
+
 describe("users.signOutEverywhere", () => {
   it("invalidates every session by bumping the session version", async () => {
     const { api, profile } = await newWriter("Max");
-    const before = await getSessionState(profile.id);
+    const before = await sessionVersionOf(profile.id);
     await api.users.signOutEverywhere();
-    expect((await getSessionState(profile.id))?.sessionVersion).toBe((before?.sessionVersion ?? 0) + 1);
+    expect(await sessionVersionOf(profile.id)).toBe(before + 1);
     expect(await errorCode(anonymous().users.signOutEverywhere())).toBe("UNAUTHORIZED");
   });
 });

@@ -68,7 +68,7 @@ describe("SIGTERM", () => {
 });
 
 describe("two workers and a burst of saves", () => {
-  it("leaves every post at its last version, published as such", async () => {
+  it("leaves every post at its last version, and Update makes that version live", async () => {
     const workers = [createPostWorker({ concurrency: 2, sweepIntervalMs: 0 }), createPostWorker({ concurrency: 2, sweepIntervalMs: 0 })];
     try {
       const { api, profile } = await newWriter("Burst");
@@ -78,6 +78,8 @@ describe("two workers and a burst of saves", () => {
         posts.map(async (post) => {
           let version = post.version;
           for (let v = 2; v <= 12; v++) version = (await api.posts.update({ id: post.id, version, markdown: `v${v}` })).version;
+          // Update right behind the last save: the workers make version 12 live, whichever renders it.
+          await api.posts.publish({ id: post.id, version });
         }),
       );
       const page = await eventually(

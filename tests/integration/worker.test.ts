@@ -9,13 +9,13 @@ import { anonymous, closeConnections, eventually, newWriter } from "./helpers";
 
 // The renderer is real, except that a marker makes it throw: the only way to drive the failure path
 // on demand. The database and the queue are real.
-vi.mock("@/server/render", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/server/render")>();
+vi.mock("@/server/render/pool", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/server/render/pool")>();
   return {
     ...real,
-    renderMarkdown: (markdown: string) => {
-      if (markdown.includes("RENDER_FAILS")) throw new Error("renderer exploded");
-      return real.renderMarkdown(markdown);
+    renderInThread: (markdown: string) => {
+      if (markdown.includes("RENDER_FAILS")) return Promise.reject(new Error("renderer exploded"));
+      return real.renderInThread(markdown);
     },
   };
 });
@@ -92,7 +92,7 @@ describe("the worker processing process-post", () => {
     expect(seen).toEqual(["draft", "draft", "published", "draft unpublished", "published", "draft", "draft", "draft unpublished"]);
   });
 
-  it("publishes the processed version and keeps readers on it while a newer edit is processed", async () => {
+  it("publishes the processed version and keeps readers on it while an update is processed", async () => {
     const { api, profile } = await newWriter();
     const post = await api.posts.create({ title: "Versions", markdown: "First text." });
     await api.posts.publish({ id: post.id });
@@ -106,6 +106,8 @@ describe("the worker processing process-post", () => {
     let edited;
     try {
       edited = await api.posts.update({ id: post.id, version: 1, markdown: "Second text." });
+      // Update: this version goes live once the worker has rendered it, not before.
+      expect(await api.posts.publish({ id: post.id, version: edited.version })).toMatchObject({ goingLiveVersion: edited.version, publishedVersion: 1 });
       expect((await read())?.html).toContain("First text.");
     } finally {
       worker.worker.resume();
@@ -158,4 +160,15 @@ describe("the worker processing process-post", () => {
     const ready = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "ready");
     expect(ready).toMatchObject({ version: fixed.version, error: null });
   });
+
+  it("fails a post too complex to render at the first attempt, with the reason for the writer", async () => {
+    const { api } = await newWriter();
+    const post = await api.posts.create({ title: "Too deep", markdown: `${">".repeat(3_000)} a` });
+    const failed = await eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "failed", 30_000);
+    expect(failed.error).toMatch(/^This post is too complex to render: /);
+    const job = await eventually(() => queue.getJob(`post-${post.id}-v1`), (j) => Boolean(j?.finishedOn));
+    expect(job?.attemptsMade).toBe(1); // not retried: the same text fails the same way every time
+    expect(await job?.isFailed()).toBe(true);
+  }, 60_000);
+
 });

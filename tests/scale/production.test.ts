@@ -128,7 +128,7 @@ describe("production build without the source tree", () => {
     const registered = await client.mutation<{ status: string; email: string }>(baseUrl, "users.register", writer);
     expect(registered).toEqual({ status: "verification-sent", email: writer.email });
     // The bundled worker mails the link (to the outbox: no SMTP here); following it signs in.
-    await client.verifyEmail(baseUrl, writer.email, MAIL_OUTBOX_DIR);
+    await client.verifyEmail(baseUrl, writer.email, writer.password, MAIL_OUTBOX_DIR);
 
     const created = await client.mutation<OwnPost>(baseUrl, "posts.create", {
       title: "Shipped from a container",

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import type { Element, Root } from "hast";
 import rehypeParse from "rehype-parse";
-import rehypeStringify from "rehype-stringify";
 import { unified } from "unified";
 import { visit } from "unist-util-visit";
 import { describe, expect, it } from "vitest";
@@ -34,11 +33,6 @@ function unsafeParts(html: string): string[] {
   return problems;
 }
 
-/** The same HTML, re-serialized without sanitizing (so `data-x` and `data-x=""` compare equal). */
-function reserialized(html: string): string {
-  return unified().use(rehypeParse, { fragment: true }).use(rehypeStringify).processSync(html).toString();
-}
-
 describe("the safety check used below", () => {
   it("catches what it must catch", () => {
     expect(unsafeParts('<a href="javascript:alert(1)">x</a><img src=x onerror=alert(1)><script></script>')).toEqual([
@@ -54,7 +48,7 @@ describe("the sanitizer and the highlighter agree", () => {
   it("keeps highlight.js's sub-scope and embedded-language classes when sanitizing again", () => {
     for (const markdown of ["```js\nfunction f() {}\n```", "```js\n**<script>alert(1)</script>\n```", "A[^1]\n\n[^1]: note\n"]) {
       const { html } = renderMarkdown(markdown);
-      expect(sanitizeHtml(html)).toBe(reserialized(html));
+      expect(sanitizeHtml(html)).toBe(html);
     }
   });
 });
@@ -82,7 +76,7 @@ describe("the render pipeline (properties)", () => {
     fc.assert(
       fc.property(markdownish, (markdown) => {
         const { html } = renderMarkdown(markdown);
-        expect(sanitizeHtml(html)).toBe(reserialized(html));
+        expect(sanitizeHtml(html)).toBe(html);
       }),
       { numRuns: 1000 },
     );

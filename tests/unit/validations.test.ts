@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POST_MARKDOWN_MAX, postCreateSchema, postUpdateSchema } from "@/lib/validations/post";
+import { POST_MARKDOWN_MAX, postCreateSchema, postSlugSchema, postUpdateSchema } from "@/lib/validations/post";
 import { userProfileUpdateSchema, userRegisterSchema } from "@/lib/validations/user";
 
 const valid = { email: " Ann@Example.COM ", username: "Ann_Writes", displayName: " Ann ", password: "long enough" };
@@ -35,6 +35,29 @@ describe("userProfileUpdateSchema", () => {
   });
 });
 
+describe("display names", () => {
+  it.each([
+    ["CRLF and a forged header", "Eve\r\nBcc: all@example.net", "Eve Bcc: all@example.net"],
+    ["a lone LF, CR and tab", "a\nb\rc\td", "a b c d"],
+    ["NUL and other C0 controls", "a\u0000b\u0007c\u001bd", "a b c d"],
+    ["DEL and C1 controls (NEL)", "a\u007fb\u0085c", "a b c"],
+    ["line and paragraph separators", "a\u2028b\u2029c", "a b c"],
+    ["direction overrides and isolates", "\u202Egnp.exe\u2066x\u2069", "gnp.exe x"],
+    ["zero-width spaces, direction marks and the BOM", "a\u200Bb\u200Fc\uFEFF", "a b c"],
+    ["runs of spaces", "  Ann   Lee  ", "Ann Lee"],
+  ])("become one line of visible text: %s", (_case, input, expected) => {
+    expect(userRegisterSchema.parse({ ...valid, displayName: input }).displayName).toBe(expected);
+    expect(userProfileUpdateSchema.parse({ displayName: input }).displayName).toBe(expected);
+  });
+
+  it("keep letters of every script, and refuse a name of only invisible characters", () => {
+    // ZWNJ (Persian) and ZWJ (an emoji family) are part of the text.
+    for (const name of ["Zoë 山田 محمد", "می\u200Cخواهم", "👩\u200D👩\u200D👧"]) expect(userProfileUpdateSchema.parse({ displayName: name }).displayName).toBe(name);
+    expect(userProfileUpdateSchema.safeParse({ displayName: "\r\n\u200B\u2028" }).error?.issues[0]?.message).toBe("Display name is required.");
+    expect(userProfileUpdateSchema.safeParse({ displayName: "x".repeat(81) }).error?.issues[0]?.message).toBe("Display name must be at most 80 characters.");
+  });
+});
+
 describe("post schemas", () => {
   it("requires a title and bounds the body", () => {
     expect(postCreateSchema.safeParse({ title: " ", markdown: "" }).error?.issues[0]?.message).toBe("Give the post a title.");
@@ -64,7 +87,6 @@ describe("characters no output can carry", () => {
     ["title", (text) => postCreateSchema.safeParse({ title: `A ${text} title`, markdown: "" })],
     ["post", (text) => postCreateSchema.safeParse({ title: "t", markdown: `Body ${text} text` })],
     ["excerpt", (text) => postUpdateSchema.safeParse({ id, version: 1, excerpt: `Ex ${text}` })],
-    ["display name", (text) => userRegisterSchema.safeParse({ ...valid, displayName: `Ann ${text}` })],
     ["bio", (text) => userProfileUpdateSchema.safeParse({ bio: `Bio ${text}` })],
   ];
 
@@ -73,6 +95,14 @@ describe("characters no output can carry", () => {
       const result = parse(character);
       expect(result.success, JSON.stringify(character)).toBe(false);
       expect(result.error?.issues[0]?.message).toMatch(/contains an invalid character \((NUL|U\+[0-9A-F]{4})\) at position \d+; remove it and try again\.$/);
+    }
+  });
+
+  it("are dropped from display names (names are made one plain line rather than refused)", () => {
+    // The C0 controls; lone surrogates and U+FFFE/U+FFFF are left to the feeds' output filter.
+    for (const character of unsafe.filter((c) => c < " ")) {
+      const result = userRegisterSchema.safeParse({ ...valid, displayName: `Ann ${character}Lee` });
+      expect(result.data?.displayName, JSON.stringify(character)).toMatch(/^Ann ?Lee$/);
     }
   });
 
@@ -85,5 +115,18 @@ describe("characters no output can carry", () => {
     const text = "Tab\there\r\nline 😀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 日本語 עברית \u00a0\u0085\u200b";
     expect(postCreateSchema.safeParse({ title: "t", markdown: text }).success).toBe(true);
     expect(userProfileUpdateSchema.safeParse({ bio: text }).success).toBe(true);
+  });
+});
+
+describe("postSlugSchema", () => {
+  it("turns what a writer types into the address form, for the form and the server alike", () => {
+    expect(postSlugSchema.parse("Release Notes & Clear Writing!")).toBe("release-notes-clear-writing");
+    expect(postSlugSchema.parse("  Crème brûlée -- recipe ")).toBe("creme-brulee-recipe");
+    expect(postSlugSchema.parse("already-fine")).toBe("already-fine");
+  });
+
+  it("refuses a slug with no letter or digit, and one too long, with a sentence", () => {
+    expect(postSlugSchema.safeParse("!!!").error?.issues[0]?.message).toBe("The slug needs at least one letter or digit, like my-first-post.");
+    expect(postSlugSchema.safeParse("a".repeat(81)).error?.issues[0]?.message).toBe("The slug must be at most 80 characters.");
   });
 });

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { useHydrated } from "@/components/use-hydrated";
-import { userEmailTokenSchema, userForgotPasswordSchema, userResetPasswordSchema } from "@/lib/validations/user";
+import { userEmailTokenSchema, userForgotPasswordSchema, userResetPasswordSchema, userSignUpConfirmSchema } from "@/lib/validations/user";
 import { useTRPC } from "@/trpc/react";
 
 // The forms behind the links InkWell mails. Opening a link changes nothing (mail scanners prefetch
@@ -28,21 +28,39 @@ function BadLink({ children }: { children: React.ReactNode }) {
   );
 }
 
-/** /verify-email: confirms the address and signs the writer in (Auth.js "email-token" provider). */
+/** Why the server refused a sign-up link (SignUpRefusal, as the "email-token" provider's code), in words. */
+function signUpRefusalMessage(code: string | undefined): string {
+  if (code === "wrong-password") {
+    return "That is not the password of the latest sign-up with this address. Enter the password you chose when you signed up, or sign up again to start over.";
+  }
+  if (code === "username-taken") return "Someone else confirmed that username first. Sign up again with another username.";
+  return "This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise sign up again to get a new link.";
+}
+
+/**
+ * /verify-email: confirms the address and signs the writer in (Auth.js "email-token" provider). It asks
+ * for the password chosen at sign-up: anyone can sign up with any address, and the link alone would
+ * confirm whichever registration came last, a stranger's included.
+ */
 export function VerifyEmailForm({ token }: { token: string }) {
   const hydrated = useHydrated();
+  const [password, setPassword] = useState("");
   const [pending, setPending] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const valid = userEmailTokenSchema.safeParse({ token }).success;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    const parsed = userSignUpConfirmSchema.safeParse({ token, password });
+    if (!parsed.success) return setFieldErrors(zodFieldErrors(parsed.error.issues));
+    setFieldErrors({});
     setPending(true);
     try {
-      const result = await signIn("email-token", { token, redirect: false });
+      const result = await signIn("email-token", { token, password, redirect: false });
       if (!result || result.error || !result.ok) {
-        setError("This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise ask for a new link under “Forgot your password?” (it confirms your address too).");
+        setError(signUpRefusalMessage(result?.code));
         setPending(false);
         return;
       }
@@ -55,16 +73,21 @@ export function VerifyEmailForm({ token }: { token: string }) {
 
   if (!valid) return <BadLink>Open the link from the email again, or copy all of it into the address bar.</BadLink>;
   return (
-    <form onSubmit={onSubmit} className="space-y-5">
+    <form noValidate onSubmit={onSubmit} className="space-y-5">
       {error ? (
         <Alert tone="error">
           {error}{" "}
-          <Link href="/sign-in" className={linkClass}>
-            Sign in
+          <Link href="/sign-up" className={linkClass}>
+            Sign up again
           </Link>
         </Alert>
       ) : null}
       <p className="text-stone-700">Confirm your email address to finish signing up. You will be signed in and taken to your dashboard.</p>
+      <FormField id="password" label="Password" hint="The password you chose when you signed up." errors={fieldErrors.password}>
+        {(control) => (
+          <Input {...control} type="password" name="password" autoComplete="current-password" required readOnly={!hydrated} value={password} onChange={(e) => setPassword(e.target.value)} />
+        )}
+      </FormField>
       <Button type="submit" size="lg" className="w-full" pending={pending} disabled={!hydrated}>
         {pending ? "Confirming…" : "Confirm email address"}
       </Button>

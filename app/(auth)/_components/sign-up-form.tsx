@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { errorCode, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -28,15 +27,11 @@ function CheckYourEmail({ email, onBack }: { email: string; onBack: () => void }
           Check your email
         </h2>
         <p className="text-stone-700">
-          We sent a link to <span className="font-medium text-stone-900">{email}</span>. Open it to confirm your address and start
-          writing. It works once, for 24 hours.
+          We sent a link to <span className="font-medium text-stone-900">{email}</span>. Open it and enter the password you just
+          chose to confirm your address and start writing. It works once, for 24 hours.
         </p>
         <p className="text-sm text-stone-600">
-          Nothing arrived after a few minutes? Check your spam folder, or ask for a link on{" "}
-          <Link href="/forgot-password" className="font-medium text-accent-700 underline-offset-4 hover:underline">
-            Forgot your password?
-          </Link>{" "}
-          — following it also confirms your address.
+          Nothing arrived after a few minutes? Check your spam folder, or sign up again: the new link replaces this one.
         </p>
       </div>
       <Button type="button" variant="secondary" className="w-full" onClick={onBack}>

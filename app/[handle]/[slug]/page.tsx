@@ -32,7 +32,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const post = await loadCanonicalPost(params);
   const url = absoluteUrl(postPath(post));
   const authorUrl = absoluteUrl(`/@${post.author.username}`);
-  const images = post.coverImageUrl ? [{ url: post.coverImageUrl, alt: post.title }] : undefined;
+  // og:image:alt: the writer's description of the cover, else the title (what the card is about).
+  const images = post.coverImageUrl ? [{ url: post.coverImageUrl, alt: post.coverImageAlt || post.title }] : undefined;
   return {
     title: post.title,
     description: post.excerpt,
@@ -131,12 +132,12 @@ export default async function PostPage({ params }: Props) {
 
         {post.coverImageUrl ? (
           <div className="reading-wide mt-10">
-            {/* A writer's image on any host (next/image would need every host configured). Decorative: the
-                title above says what the post is about. */}
+            {/* A writer's image on any host (next/image would need every host configured). Its alt text is
+                the writer's description; without one it is decorative (the title says what the post is about). */}
             {/* eslint-disable-next-line @next/next/no-img-element */}
             <img
               src={post.coverImageUrl}
-              alt=""
+              alt={post.coverImageAlt}
               className="mx-auto max-h-[34rem] w-full rounded-xl bg-stone-100 object-cover shadow-sm"
               referrerPolicy="no-referrer"
             />

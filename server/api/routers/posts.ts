@@ -5,6 +5,8 @@ import {
   postBySlugSchema,
   postLatestSchema,
   postCreateSchema,
+  postDiscardSchema,
+  postPublishSchema,
   postListSchema,
   postPreviewSchema,
   postPublishedSchema,
@@ -18,6 +20,7 @@ import { postStatusEvents } from "../../jobs/status-feed";
 import {
   createPost,
   deletePost,
+  discardChanges,
   getOwnPost,
   getPublishedPost,
   getRevision,
@@ -35,9 +38,10 @@ import {
   unschedulePost,
   updatePost,
 } from "../../posts/service";
-import { renderMarkdown } from "../../render";
+import { RenderBusyError, RenderTooComplexError, renderInThread } from "../../render/pool";
+import { limitPreview } from "../../security/rate-limit";
 import { getPublicProfileByUsername } from "../../users/service";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
+import { createTRPCRouter, protectedProcedure, publicProcedure, watchSession } from "../trpc";
 
 export const postsRouter = createTRPCRouter({
   create: protectedProcedure.input(postCreateSchema).mutation(({ ctx, input }) => createPost(ctx.session.user.id, input)),
@@ -45,9 +49,12 @@ export const postsRouter = createTRPCRouter({
   delete: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => deletePost(ctx.session.user.id, input.id)),
   byId: protectedProcedure.input(postByIdSchema).query(({ ctx, input }) => getOwnPost(ctx.session.user.id, input.id)),
   list: protectedProcedure.input(postListSchema).query(({ ctx, input }) => listOwnPosts(ctx.session.user.id, input)),
-  publish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input.id)),
+  /** Publish, or Update a live post: its working copy goes live (through the worker if not yet rendered). */
+  publish: protectedProcedure.input(postPublishSchema).mutation(({ ctx, input }) => publishPost(ctx.session.user.id, input)),
+  /** Drops a live post's unpublished changes: the working copy becomes the live version again. */
+  discardChanges: protectedProcedure.input(postDiscardSchema).mutation(({ ctx, input }) => discardChanges(ctx.session.user.id, input)),
   unpublish: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unpublishPost(ctx.session.user.id, input.id)),
-  /** Publishes at a future time (a delayed job); `unschedule` turns it back into a draft. */
+  /** Publishes at a future time, or updates a live post then (a delayed job); `unschedule` cancels it. */
   schedule: protectedProcedure.input(postScheduleSchema).mutation(({ ctx, input }) => schedulePost(ctx.session.user.id, input)),
   unschedule: protectedProcedure.input(postByIdSchema).mutation(({ ctx, input }) => unschedulePost(ctx.session.user.id, input.id)),
   /** Every published version of the post, newest first. */
@@ -80,13 +87,38 @@ export const postsRouter = createTRPCRouter({
   tags: publicProcedure.query(() => listPublishedTags()),
   bySlug: publicProcedure.input(postBySlugSchema).query(({ input }) => getPublishedPost(input.username, input.slug)),
 
-  /** Exactly the worker's pipeline, without saving; the input schema bounds its size. */
-  preview: publicProcedure.input(postPreviewSchema).mutation(({ input }) => ({ html: renderMarkdown(input.markdown).html })),
+  /**
+   * Exactly the worker's pipeline, without saving: in a render thread under the same time limit, for
+   * signed-in writers, rate-limited per writer. The input schema bounds its size.
+   */
+  preview: protectedProcedure.input(postPreviewSchema).mutation(async ({ ctx, input }) => {
+    await limitPreview(ctx.session.user.id);
+    try {
+      return { html: (await renderInThread(input.markdown)).html };
+    } catch (err) {
+      if (err instanceof RenderTooComplexError) throw new TRPCError({ code: "BAD_REQUEST", message: err.message });
+      if (err instanceof RenderBusyError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+      throw err;
+    }
+  }),
 
-  /** Live status of the writer's posts over server-sent events, fed by the worker through Redis. */
+  /**
+   * Live status of the writer's posts over server-sent events, fed by the worker through Redis. The
+   * stream ends once its session is signed out or revoked (checked before each event and periodically).
+   */
   onStatusChange: protectedProcedure.subscription(async function* ({ ctx, signal }) {
-    for await (const event of postStatusEvents(ctx.session.user.id, signal)) {
-      yield tracked(`${event.postId}:${event.version}:${event.status}:${event.at}`, event);
+    const session = watchSession(ctx, signal);
+    try {
+      for await (const event of postStatusEvents(ctx.session.user.id, session.signal)) {
+        if (!(await session.stillSignedIn())) return;
+        yield tracked(`${event.postId}:${event.version}:${event.status}:${event.at}`, event);
+      }
+    } catch (err) {
+      // The watch aborted the wait for the next event: the client left or the session ended.
+      if (session.signal.aborted) return;
+      throw err;
+    } finally {
+      session.stop();
     }
   }),
 });

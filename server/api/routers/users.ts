@@ -90,17 +90,20 @@ export const usersRouter = createTRPCRouter({
 
   /** Asks for the current password; ends every session, so the client signs in again with the new one. */
   changePassword: protectedProcedure.input(userChangePasswordServerSchema).mutation(async ({ ctx, input }) => {
-    await limitPasswordCheck(ctx.headers, ctx.session.user.email);
+    const attempt = await limitPasswordCheck(ctx.headers, ctx.session.user.id);
     await changePassword(ctx.session.user.id, input);
+    await attempt.succeeded();
     forgetSessionsOf(ctx.session.user.id);
     return { ok: true as const };
   }),
 
   /** Asks for the current password, then mails a confirmation link to the new address (nothing changes yet). */
   changeEmail: protectedProcedure.input(userChangeEmailSchema).mutation(async ({ ctx, input }) => {
-    await limitPasswordCheck(ctx.headers, ctx.session.user.email);
+    const attempt = await limitPasswordCheck(ctx.headers, ctx.session.user.id);
     await limitMailRequest(ctx.headers, input.email);
-    return changeEmail(ctx.session.user.id, input);
+    const answer = await changeEmail(ctx.session.user.id, input);
+    await attempt.succeeded();
+    return answer;
   }),
 
   /** Ends every session of the writer, on every device, this one included. */

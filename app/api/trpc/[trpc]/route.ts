@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { limitBody } from "@/server/api/body-limit";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
-import { getSession } from "@/server/auth/session";
+import { getRevalidatableSession } from "@/server/auth/session";
 import { env } from "@/server/env.js";
 import { logger } from "@/server/logger";
 import { isForeignOrigin } from "@/server/security/origin";
@@ -25,7 +25,7 @@ const handler = async (incoming: NextRequest) => {
       endpoint: "/api/trpc",
       req,
       router: appRouter,
-      createContext: async () => createTRPCContext({ session: await getSession(), headers: req.headers }),
+      createContext: async () => createTRPCContext({ ...(await getRevalidatableSession()), headers: req.headers }),
       onError({ path, error }) {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error, path }, "tRPC procedure failed");
       },
