@@ -22,7 +22,48 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/**
+ * Bull Board's page (/api/admin/queues) loads its own scripts from 'self' and carries no nonce, so it
+ * gets the same policy with scripts from 'self' instead (and the stylesheet and fonts its page links).
+ */
+function queueBoardPolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+    "img-src 'self' data:",
+    "font-src 'self' data: https://fonts.gstatic.com",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Whether the path's %-escapes decode (a "%zz" or an invalid UTF-8 sequence such as "%c0%af" does not). */
+function isDecodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function proxy(request: NextRequest) {
+  // Next's router fails on such a path with a bare 500 (its 400 page does not exist in the App Router).
+  if (!isDecodablePath(request.nextUrl.pathname)) {
+    return new NextResponse("This address is not valid.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "content-security-policy": "default-src 'none'; frame-ancestors 'none'" },
+    });
+  }
+  if (request.nextUrl.pathname.startsWith("/api/admin/")) {
+    const response = NextResponse.next();
+    response.headers.set("content-security-policy", queueBoardPolicy());
+    return response;
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const policy = contentSecurityPolicy(nonce);
   const headers = new Headers(request.headers);
@@ -34,14 +75,22 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API routes, static assets and prefetches carry no inline script.
+  // Every page, browser prefetches included (Purpose/Sec-Purpose: prefetch get full HTML, shown as it
+  // was fetched), feeds, the sitemap, Auth.js's own pages and the queue dashboard. Next's own router
+  // prefetches (next-router-prefetch with RSC: 1) are React payloads, not HTML: running the proxy on
+  // them stalled client navigations, so only a router prefetch without RSC (which gets HTML) is kept.
+  // Not the JSON APIs (no HTML; next.config.mjs gives every response a base policy) nor static files.
+  // Also any API path with a "%" in it, to refuse malformed ones (only there: the proxy buffers request
+  // bodies, which the tRPC route's own size limit should see first).
   matcher: [
+    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", missing: [{ type: "header", key: "next-router-prefetch" }] },
     {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico|feed.xml|sitemap.xml|robots.txt).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
+      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      has: [{ type: "header", key: "next-router-prefetch" }],
+      missing: [{ type: "header", key: "rsc" }],
     },
+    "/api/auth/:path*",
+    "/api/admin/:path*",
+    "/api/:path(.*%.*)",
   ],
 };

@@ -105,7 +105,9 @@ async function buildWeb(): Promise<void> {
   if (existsSync(path.join(REPO_ROOT, "public"))) cpSync(path.join(REPO_ROOT, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
   await build(
     entry(
-      'import { checkEnvOrExit } from "./scripts/check-env";\nimport { installGracefulShutdown } from "./scripts/web-shutdown";\nawait checkEnvOrExit("web");\ninstallGracefulShutdown();\n',
+      'import { checkEnvOrExit } from "./scripts/check-env";\nimport { installGracefulShutdown } from "./scripts/web-shutdown";\n' +
+        'import { installClientAddressHeader } from "./server/security/client-address-header";\n' +
+        'await checkEnvOrExit("web");\ninstallGracefulShutdown();\ninstallClientAddressHeader();\n',
       path.join(STANDALONE_DIR, "check-env.mjs"),
     ),
   );

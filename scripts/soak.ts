@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     HOSTNAME: "127.0.0.1",
     LOG_LEVEL: "warn",
     MAIL_OUTBOX_DIR: OUTBOX_DIR,
+    // Many writers from one machine, each with an X-Forwarded-For of its own as if behind a proxy.
+    TRUSTED_PROXIES: "1",
   };
   delete env.SMTP_URL;
   const children: ChildProcess[] = [];

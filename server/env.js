@@ -53,9 +53,21 @@ const envObject = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean) : [])),
-  // Reverse proxies in front of the web (load balancer, CDN): the client address used for rate limits is
-  // taken that many entries from the right of X-Forwarded-For, so clients cannot pick their own.
-  TRUSTED_PROXIES: z.coerce.number().int().min(1).max(10).default(1),
+  // Changes through the queue dashboard (retry, add, clean, pause): off unless an operator turns them on.
+  ADMIN_QUEUE_WRITES: z
+    .enum(["0", "1"], "must be 0 (read-only dashboard) or 1 (operators may change the queues)")
+    .default("0")
+    .transform((v) => v === "1"),
+  // Reverse proxies in front of the web (load balancer, CDN). 0: none, and the client address used for
+  // rate limits is the connection's own (X-Forwarded-For is the client's to forge). N: the address is
+  // taken N entries from the right of X-Forwarded-For, the part our own proxies appended.
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Bearer token for the operators' endpoints: /api/metrics and the full /api/health report. Unset: they
+  // are closed (the public /api/health answers its status only).
+  METRICS_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)").optional(),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Outbound mail (verification, password reset, email change). Sent by the worker, never the web.
   SMTP_URL: z

@@ -1,9 +1,16 @@
-import { Feed } from "feed";
+import { XMLBuilder } from "fast-xml-parser";
+import { withoutUnsafeCharacters } from "@/lib/validations/text";
 import { env } from "./env.js";
 import { pagePublishedPosts, type PublicPost } from "./posts/service";
 import { getPublicProfileByUsername } from "./users/service";
 
 // RSS 2.0 feeds with the full rendered (sanitized) HTML of each post: site-wide, per writer, per tag.
+//
+// Every value is written as escaped text by fast-xml-parser's builder, never as CDATA (a "]]>" in a
+// title ends a CDATA section, and a library that escaped only the first one let a title forge whole
+// <item>s), and every "&" is escaped, entity-looking or not (post HTML holds "&lt;script&gt;" as text).
+// The characters XML cannot carry are dropped first: the input schemas refuse them, but rows stored
+// before they did must not make the whole feed unreadable for a strict parser.
 
 export const FEED_SIZE = 30;
 
@@ -15,6 +22,26 @@ export function absoluteUrl(path: string): string {
 
 export function postPath(post: Pick<PublicPost, "slug" | "author">): string {
   return `/@${post.author.username}/${post.slug}`;
+}
+
+/**
+ * A post's RSS guid: its id, which never changes. Its URL changes with the slug, and readers would show
+ * a renamed post as a new one.
+ */
+export function postGuid(post: Pick<PublicPost, "id">): string {
+  return `urn:uuid:${post.id}`;
+}
+
+/** Text as XML can carry it (the builder escapes it). */
+const xmlText = withoutUnsafeCharacters;
+
+const rssBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", processEntities: true, format: true, suppressEmptyNode: true });
+
+const IMAGE_TYPES: Record<string, string> = { png: "image/png", gif: "image/gif", webp: "image/webp", svg: "image/svg+xml", avif: "image/avif" };
+
+function imageType(url: string): string {
+  const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+  return IMAGE_TYPES[extension] ?? "image/jpeg";
 }
 
 /** The feed's XML, or null when the writer does not exist (the route answers 404). */
@@ -43,31 +70,38 @@ export async function buildFeed(scope: FeedScope): Promise<string | null> {
   }
 
   const { items } = await pagePublishedPosts({ authorId, tag, limit: FEED_SIZE });
-  const feed = new Feed({
-    title,
-    description,
-    id: absoluteUrl(pagePath),
-    link: absoluteUrl(pagePath),
-    language: "en",
-    copyright: `Each post © its author`,
-    updated: items[0]?.updatedAt ?? new Date(0),
-    generator: "InkWell",
-    feedLinks: { rss: absoluteUrl(feedPath) },
-  });
-  for (const post of items) {
-    const url = absoluteUrl(postPath(post));
-    feed.addItem({
-      title: post.title,
-      id: url,
-      link: url,
-      description: post.excerpt,
-      content: post.html,
-      author: [{ name: post.author.displayName, link: absoluteUrl(`/@${post.author.username}`) }],
-      date: post.updatedAt,
-      published: post.publishedAt,
-      category: post.tags.map((name) => ({ name })),
-      ...(post.coverImageUrl && { image: post.coverImageUrl }),
-    });
-  }
-  return feed.rss2();
+  const rss = {
+    "?xml": { "@_version": "1.0", "@_encoding": "utf-8" },
+    rss: {
+      "@_version": "2.0",
+      "@_xmlns:dc": "http://purl.org/dc/elements/1.1/",
+      "@_xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+      "@_xmlns:atom": "http://www.w3.org/2005/Atom",
+      channel: {
+        title: xmlText(title),
+        link: absoluteUrl(pagePath),
+        description: xmlText(description),
+        lastBuildDate: (items[0]?.updatedAt ?? new Date(0)).toUTCString(),
+        docs: "https://www.rssboard.org/rss-specification",
+        generator: "InkWell",
+        language: "en",
+        copyright: "Each post © its author",
+        "atom:link": { "@_href": absoluteUrl(feedPath), "@_rel": "self", "@_type": "application/rss+xml" },
+        item: items.map((post) => ({
+          title: xmlText(post.title),
+          link: absoluteUrl(postPath(post)),
+          guid: { "#text": postGuid(post), "@_isPermaLink": "false" },
+          pubDate: post.publishedAt.toUTCString(),
+          description: xmlText(post.excerpt),
+          "content:encoded": xmlText(post.html),
+          "dc:creator": xmlText(post.author.displayName),
+          category: post.tags.map(xmlText),
+          ...(post.coverImageUrl && {
+            enclosure: { "@_url": xmlText(post.coverImageUrl), "@_length": "0", "@_type": imageType(post.coverImageUrl) },
+          }),
+        })),
+      },
+    },
+  };
+  return rssBuilder.build(rss) as string;
 }

@@ -40,6 +40,9 @@ export function appEnv(ctx: BenchContext, extra: Record<string, string> = {}): N
     BENCH_INLINE_PROCESSING: "0",
     // Sign-up links go to files (the bench's writers follow them); never to a real mail server.
     MAIL_OUTBOX_DIR: benchOutboxDir(ctx),
+    // The bench's writers are many clients on one machine: each sends an X-Forwarded-For of its own,
+    // as a proxy would add, so the per-address sign-up limit counts them apart.
+    TRUSTED_PROXIES: "1",
     ...extra,
   };
   delete env.SMTP_URL;

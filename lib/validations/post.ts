@@ -147,9 +147,26 @@ export const postRestoreSchema = z.object({
   version: z.number().int().positive(),
 });
 
+/**
+ * A writer's name in an address or a look-up: anything no username could be (NUL, "%", punctuation)
+ * is refused before it reaches the database.
+ */
+export const postLookupUsernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9_]{1,30}$/, "No writer by that name.");
+
+/** A slug in an address or a look-up (old slugs included: they redirect). */
+export const postLookupSlugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9-]{1,120}$/, "No such post.");
+
 export const postBySlugSchema = z.object({
-  username: z.string().trim().toLowerCase().min(1).max(30),
-  slug: z.string().trim().toLowerCase().min(1).max(120),
+  username: postLookupUsernameSchema,
+  slug: postLookupSlugSchema,
 });
 
 export const postPreviewSchema = z.object({ markdown: postMarkdownSchema });
@@ -157,7 +174,7 @@ export const postPreviewSchema = z.object({ markdown: postMarkdownSchema });
 export const postLatestSchema = z.object({ limit: z.number().int().min(1).max(50).default(20) });
 
 export const postByAuthorSchema = z.object({
-  username: z.string().trim().toLowerCase().min(1).max(30),
+  username: postLookupUsernameSchema,
   limit: z.number().int().min(1).max(50).default(20),
 });
 
@@ -165,7 +182,7 @@ export const postPublishedSchema = z.object({
   cursor: z.string().max(200).nullish(),
   limit: z.number().int().min(1).max(50).default(20),
   tag: postTagSchema.optional(),
-  username: z.string().trim().toLowerCase().min(1).max(30).optional(),
+  username: postLookupUsernameSchema.optional(),
 });
 
 export const postSearchSchema = z.object({

@@ -37,9 +37,22 @@ function fieldOf(cause: unknown): string | null {
   return cause instanceof Error && "field" in cause && typeof cause.field === "string" ? cause.field : null;
 }
 
+/**
+ * What clients read for an unexpected failure. Its own text (a database error quotes the SQL and its
+ * parameters) and stack stay in the server log; only development shows them, to the developer.
+ */
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again in a moment.";
+const showInternalErrors = process.env.NODE_ENV === "development";
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
+  // Stacks in error responses only in development (tRPC's default is every environment but production).
+  isDev: showInternalErrors,
   errorFormatter({ shape, error }) {
+    if (error.code === "INTERNAL_SERVER_ERROR" && !showInternalErrors) {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: INTERNAL_ERROR_MESSAGE, data: { ...data, zodError: null, field: null } };
+    }
     return {
       ...shape,
       data: {

@@ -16,6 +16,7 @@ import { isRenderedCurrentVersion, noLiveColumns, publishRenderedVersion } from 
 import { announcePost } from "./status-events";
 import { posts, revisions, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
+import { decodePageCursor, encodePageCursor } from "./cursor";
 
 // The Post Service: CRUD and publishing. Author data comes only from the users module's functions.
 
@@ -458,16 +459,13 @@ function escapeLike(text: string): string {
 }
 
 function encodeCursor(row: Pick<PostRow, "updatedAt" | "id">): string {
-  return Buffer.from(`${row.updatedAt.toISOString()}|${row.id}`).toString("base64url");
+  return encodePageCursor({ at: row.updatedAt, id: row.id });
 }
 
+/** BAD_REQUEST for anything encodeCursor did not write (./cursor.ts). */
 function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const updatedAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(updatedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid cursor." });
-  }
-  return { updatedAt, id };
+  const { at, id } = decodePageCursor(cursor);
+  return { updatedAt: at, id };
 }
 
 /** The writer's own posts, newest edit first, keyset-paginated. */
@@ -795,7 +793,7 @@ export async function listPublishedPosts(options: { authorId?: string; limit?: n
 }
 
 function encodePublishedCursor(post: Pick<PublicPost, "publishedAt" | "id">): string {
-  return Buffer.from(`${post.publishedAt.toISOString()}|${post.id}`).toString("base64url");
+  return encodePageCursor({ at: post.publishedAt, id: post.id });
 }
 
 async function withAuthors(rows: PublicPostRow[]): Promise<PublicPost[]> {
@@ -838,8 +836,9 @@ export interface SearchHit extends PublicPost {
   snippet: string;
 }
 
-// Control characters cannot occur in stored text (the input schemas refuse NUL, and these are never
-// typed), so they mark the matches safely until the snippet is escaped.
+// Control characters the input schemas refuse (lib/validations/text.ts) mark the matches until the
+// snippet is escaped; any copy of them in older rows is removed before ts_headline adds its own, so
+// text can never open or close a <mark>.
 const MARK_START = "\u0002";
 const MARK_END = "\u0003";
 
@@ -900,7 +899,7 @@ export async function searchPublishedPosts(input: string, options: { limit: numb
   const rows = await readDb
     .select({
       row: publicPostColumns,
-      snippet: sql<string>`ts_headline('english', coalesce(${posts.publishedText}, ''), ${textQuery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
+      snippet: sql<string>`ts_headline('english', translate(coalesce(${posts.publishedText}, ''), ${MARK_START + MARK_END}, ''), ${textQuery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`})`,
     })
     .from(posts)
     .where(and(isPublic, where))

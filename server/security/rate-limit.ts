@@ -4,6 +4,9 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limite
 import { TRPCError } from "@trpc/server";
 import { env } from "../env.js";
 import { createRedis } from "../jobs/contract";
+import { clientIp } from "./client-address";
+
+export { clientIp };
 
 // Rate limits for sign-in, sign-up, mail-sending and preview requests, shared by every web instance through Redis. If Redis is down,
 // each instance falls back to an in-memory limiter rather than letting guesses through unlimited.
@@ -84,20 +87,6 @@ async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
     if (res instanceof RateLimiterRes) throw new RateLimitedError(retryAfter(res));
     throw res;
   }
-}
-
-/**
- * The client's address. Proxies append to X-Forwarded-For, so only the entries added by our own proxies
- * can be trusted: with TRUSTED_PROXIES proxies in front, the address is that many entries from the
- * right (the leftmost ones are whatever the client sent). "unknown" when no proxy reported one.
- */
-export function clientIp(headers: Headers, trustedProxies = env.TRUSTED_PROXIES): string {
-  const forwarded = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-  const fromProxy = forwarded.length > 0 ? forwarded[Math.max(0, forwarded.length - trustedProxies)] : undefined;
-  return fromProxy || headers.get("x-real-ip")?.trim() || "unknown";
 }
 
 const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));

@@ -2,6 +2,7 @@ import { NextRequest } from "next/server";
 import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
 import { sessionCookie } from "@/server/auth/session";
 import { randomIp } from "./helpers";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 
 // Auth.js's own routes, called the way a browser calls them (CSRF token first, form posts, cookies kept),
 // for tests of sign-in and sign-out themselves. Other tests build sessions directly.
@@ -14,7 +15,7 @@ export class AuthBrowser {
   constructor(readonly ip = randomIp()) {}
 
   async request(pathname: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers = new Headers({ cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-forwarded-for": this.ip, origin: BASE });
+    const headers = new Headers({ cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), [CLIENT_ADDRESS_HEADER]: this.ip, origin: BASE });
     if (init.form) headers.set("content-type", "application/x-www-form-urlencoded");
     const request = new NextRequest(`${BASE}${pathname}`, { method: init.method ?? "GET", headers, body: init.form ? new URLSearchParams(init.form).toString() : undefined });
     const response = await (request.method === "GET" ? GET(request) : POST(request));

@@ -11,6 +11,7 @@ import { confirmEmailVerification, getOwnProfile, issueEmailToken, type OwnProfi
 import { closeProducer } from "@/server/jobs/producer";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 import { closeRenderThreads } from "@/server/render/pool";
 import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
 import { afterAll, beforeAll } from "vitest";
@@ -20,7 +21,7 @@ import { afterAll, beforeAll } from "vitest";
 /** A client address of its own for each caller, so per-address rate limits never couple tests. */
 export const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ session: null, headers: new Headers({ "x-forwarded-for": ip }) }));
+export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ session: null, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: ip }) }));
 
 /** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
 export async function closeConnections(): Promise<void> {

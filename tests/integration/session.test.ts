@@ -10,6 +10,7 @@ import { sessionCookie, sessionFromCookies } from "@/server/auth/session";
 import { endAllSessions, startSession } from "@/server/users/service";
 import { PASSWORD, closeConnections, eventually, newWriter, randomIp, sessionVersionOf } from "./helpers";
 import { AuthBrowser } from "./auth-browser";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 
 afterAll(async () => {
   await closeConnections();
@@ -96,7 +97,7 @@ describe("the live-status stream (posts.onStatusChange)", () => {
   /** A caller whose session comes from a cookie and is read again from it, as the tRPC route does. */
   async function cookieCaller(cookie: { name: string; value: string }) {
     const read = () => sessionFromCookies([cookie]);
-    return createCaller(createTRPCContext({ session: await read(), headers: new Headers({ "x-forwarded-for": randomIp() }), revalidateSession: read }));
+    return createCaller(createTRPCContext({ session: await read(), headers: new Headers({ [CLIENT_ADDRESS_HEADER]: randomIp() }), revalidateSession: read }));
   }
 
   const statusEvent = (authorId: string): PostStatusEvent => ({

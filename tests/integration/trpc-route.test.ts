@@ -5,6 +5,7 @@ import { POST } from "@/app/api/trpc/[trpc]/route";
 import { MAX_BODY_BYTES } from "@/server/api/body-limit";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 import { PASSWORD, closeConnections, newWriter, randomIp } from "./helpers";
 
 afterAll(async () => {
@@ -38,7 +39,7 @@ describe("POST /api/trpc", () => {
   it("names the refused field in the error data, so a form marks it without matching the message", async () => {
     const { profile } = await newWriter();
     const body = JSON.stringify({ json: { email: `other-${profile.username}@example.com`, username: profile.username, displayName: "Other", password: PASSWORD } });
-    const headers = new Headers({ "content-type": "application/json", "x-forwarded-for": randomIp() });
+    const headers = new Headers({ "content-type": "application/json", [CLIENT_ADDRESS_HEADER]: randomIp() });
     // The fetch adapter with an anonymous context: the route's own one reads cookies, which needs Next's request scope.
     const response = await fetchRequestHandler({
       endpoint: "/api/trpc",

@@ -5,6 +5,7 @@ import { signInSlowdownMs } from "@/server/security/rate-limit";
 import { authenticate } from "@/server/users/service";
 import { AuthBrowser } from "./auth-browser";
 import { PASSWORD, anonymous, closeConnections, errorCode, newWriter, randomIp, sessionVersionOf } from "./helpers";
+import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 
 afterAll(async () => {
   await closeConnections();
@@ -195,7 +196,7 @@ describe("users.changeEmail", () => {
 
 describe("current-password checks", () => {
   /** The writer's session, calling from a new address each time (guesses spread over addresses). */
-  const fromNewAddress = (session: Session) => createCaller(createTRPCContext({ session, headers: new Headers({ "x-forwarded-for": randomIp() }) }));
+  const fromNewAddress = (session: Session) => createCaller(createTRPCContext({ session, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: randomIp() }) }));
 
   it("are counted per account across change of password and change of email: the sixth miss is refused, even with the right password", async () => {
     const { session } = await newWriter("Lea");

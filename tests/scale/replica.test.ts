@@ -16,6 +16,7 @@ import {
   TrpcError,
   WebClient,
   baseEnv,
+  operatorHeaders,
   buildCopies,
   newWriter,
   poll,
@@ -125,7 +126,7 @@ describe("scale-out: two web instances, two workers, a primary and a read replic
   it("sees both workers from either web instance", async () => {
     for (const url of [urlA, urlB]) {
       await poll(`${url} to count two live workers`, async () => {
-        const health = (await (await fetch(`${url}/api/health`)).json()) as { workers: { alive: number } };
+        const health = (await (await fetch(`${url}/api/health`, { headers: operatorHeaders })).json()) as { workers: { alive: number } };
         return health.workers.alive === 2 ? true : undefined;
       });
     }

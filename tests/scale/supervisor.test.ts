@@ -12,6 +12,7 @@ import {
   WebClient,
   baseEnv,
   createEmptyTestDatabase,
+  operatorHeaders,
   newWriter,
   poll,
   startNode,
@@ -130,11 +131,11 @@ describe("npm start: a supervisor for the web and the worker", () => {
 
     // Operators see the restarts: in the health report and in the metrics.
     const health = await poll("the restarts in /api/health", async () => {
-      const body = (await (await client.request(baseUrl, "/api/health")).json()) as { restarts?: Record<string, number> };
+      const body = (await (await client.request(baseUrl, "/api/health", { headers: operatorHeaders })).json()) as { restarts?: Record<string, number> };
       return body.restarts?.worker === 3 ? body : undefined;
     });
     expect(health.restarts).toEqual({ worker: 3 });
-    const metrics = await (await client.request(baseUrl, "/api/metrics")).text();
+    const metrics = await (await client.request(baseUrl, "/api/metrics", { headers: operatorHeaders })).text();
     expect(metrics).toMatch(/inkwell_process_restarts_total\{process="worker",supervisor="[^"]+"\} 3/);
   }, 300_000);
 

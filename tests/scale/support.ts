@@ -20,6 +20,9 @@ export function buildCopies(): { webDir: string; workerDir: string } {
 }
 
 export const TEST_AUTH_SECRET = "inkwell-scale-secret-not-for-production-0123456789";
+/** The operators' token the scale tests' web servers get, to read the full /api/health report. */
+export const TEST_METRICS_TOKEN = "inkwell-scale-metrics-token-not-for-production";
+export const operatorHeaders = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 
 /** The workers of this test file write their mail (sign-up links) here; tests follow the links from it. */
@@ -52,7 +55,7 @@ process.once("exit", () => {
  * DATABASE_URL, …), so the processes prove they run on the environment they are handed.
  */
 export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", NEXT_TELEMETRY_DISABLED: "1", MAIL_OUTBOX_DIR, ...extra };
+  return { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", NEXT_TELEMETRY_DISABLED: "1", MAIL_OUTBOX_DIR, METRICS_TOKEN: TEST_METRICS_TOKEN, ...extra };
 }
 
 /** Starts `node <args>` in cwd with exactly env; output is kept for assertions and failure messages. */

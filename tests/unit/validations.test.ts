@@ -73,6 +73,51 @@ describe("post schemas", () => {
   });
 });
 
+describe("characters no output can carry", () => {
+  const id = "6f299cf1-0b3d-448b-9968-60fc7aca024c";
+  // Every C0 control except tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF.
+  const unsafe = [
+    ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).filter((c) => !"\t\n\r".includes(c)),
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",
+  ];
+  const inputs: [string, (text: string) => { success: boolean; error?: { issues: { message: string }[] } }][] = [
+    ["title", (text) => postCreateSchema.safeParse({ title: `A ${text} title`, markdown: "" })],
+    ["post", (text) => postCreateSchema.safeParse({ title: "t", markdown: `Body ${text} text` })],
+    ["excerpt", (text) => postUpdateSchema.safeParse({ id, version: 1, excerpt: `Ex ${text}` })],
+    ["bio", (text) => userProfileUpdateSchema.safeParse({ bio: `Bio ${text}` })],
+  ];
+
+  it.each(inputs)("are refused in a %s, with the character and its position named", (_field, parse) => {
+    for (const character of unsafe) {
+      const result = parse(character);
+      expect(result.success, JSON.stringify(character)).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/contains an invalid character \((NUL|U\+[0-9A-F]{4})\) at position \d+; remove it and try again\.$/);
+    }
+  });
+
+  it("are dropped from display names (names are made one plain line rather than refused)", () => {
+    // The C0 controls; lone surrogates and U+FFFE/U+FFFF are left to the feeds' output filter.
+    for (const character of unsafe.filter((c) => c < " ")) {
+      const result = userRegisterSchema.safeParse({ ...valid, displayName: `Ann ${character}Lee` });
+      expect(result.data?.displayName, JSON.stringify(character)).toMatch(/^Ann ?Lee$/);
+    }
+  });
+
+  it("names the search-highlight markers the probe used", () => {
+    const result = postCreateSchema.safeParse({ title: "t", markdown: "safe \u0002<script>\u0003" });
+    expect(result.error?.issues[0]?.message).toBe("The post contains an invalid character (U+0002) at position 6; remove it and try again.");
+  });
+
+  it("still accept tabs, line breaks, emoji (surrogate pairs) and every other script", () => {
+    const text = "Tab\there\r\nline 😀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 日本語 עברית \u00a0\u0085\u200b";
+    expect(postCreateSchema.safeParse({ title: "t", markdown: text }).success).toBe(true);
+    expect(userProfileUpdateSchema.safeParse({ bio: text }).success).toBe(true);
+  });
+});
+
 describe("postSlugSchema", () => {
   it("turns what a writer types into the address form, for the form and the server alike", () => {
     expect(postSlugSchema.parse("Release Notes & Clear Writing!")).toBe("release-notes-clear-writing");

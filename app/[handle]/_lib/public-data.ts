@@ -2,6 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { postLookupSlugSchema, postLookupUsernameSchema } from "@/lib/validations/post";
 import { readAuthorPage, readPostPage } from "@/server/cache/public-reads";
 import { getViewer } from "@/server/cache/viewer";
 
@@ -13,8 +14,10 @@ export function parseHandle(handle: string): string | null {
   } catch {
     return null;
   }
-  if (!decoded.startsWith("@") || decoded.length < 2) return null;
-  return decoded.slice(1).toLowerCase();
+  if (!decoded.startsWith("@")) return null;
+  // Only what a username can be reaches the database (not NUL, "%", or 10,000 characters).
+  const username = postLookupUsernameSchema.safeParse(decoded.slice(1));
+  return username.success ? username.data : null;
 }
 
 /** Like parseHandle, for pages: anything else is the 404 page. */
@@ -51,5 +54,7 @@ export const loadAuthor = cache(async (handle: string, cursor: string | null) =>
 export const loadPublicPost = cache(async (handle: string, slug: string) => {
   const username = usernameFromHandle(handle);
   // Slugs are lower-case; one cache entry per post, whatever the case of the address.
-  return readPostPage(username, decodeSegment(slug).trim().toLowerCase(), await isOwnPage(username)).catch(notFoundOnMissing);
+  const lookup = postLookupSlugSchema.safeParse(decodeSegment(slug));
+  if (!lookup.success) notFound();
+  return readPostPage(username, lookup.data, await isOwnPage(username)).catch(notFoundOnMissing);
 });

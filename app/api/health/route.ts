@@ -1,3 +1,4 @@
+import { hasOperatorToken } from "@/server/admin/operator-token";
 import { isDraining } from "@/server/draining";
 import { checkHealth } from "@/server/health";
 
@@ -5,10 +6,14 @@ import { checkHealth } from "@/server/health";
 export const dynamic = "force-dynamic";
 
 /**
- * The whole system: 200 when Postgres and Redis answer and a worker is alive, 503 otherwise, with the
- * failed check and the queue depths in the body. `?probe=web` checks only what this web instance needs
- * to serve requests (Postgres, Redis): for load balancers, which must not drop every web instance
- * because the workers are down. Both answer 503 once the instance is draining (SIGTERM received).
+ * The whole system: 200 when Postgres and Redis answer and a worker is alive, 503 otherwise.
+ * `?probe=web` checks only what this web instance needs to serve requests (Postgres, Redis): for load
+ * balancers, which must not drop every web instance because the workers are down. Both answer 503
+ * once the instance is draining (SIGTERM received).
+ *
+ * Anyone gets the status and `{ ok }` (load balancers, the Docker HEALTHCHECK, scripts waiting for a
+ * start); the report (which check failed, worker count, queue depths) goes to operators only, with the
+ * METRICS_TOKEN bearer token.
  */
 export async function GET(request: Request) {
   const webOnly = new URL(request.url).searchParams.get("probe") === "web";
@@ -16,5 +21,6 @@ export async function GET(request: Request) {
   if (webOnly && isDraining()) return Response.json({ ok: false, draining: true }, { status: 503, headers: { "cache-control": "no-store" } });
   const report = await checkHealth();
   const ok = webOnly ? report.postgres.ok && report.redis.ok : report.ok;
-  return Response.json(report, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
+  const body = hasOperatorToken(request.headers) ? { ...report, ok } : { ok };
+  return Response.json(body, { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

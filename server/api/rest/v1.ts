@@ -1,7 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { postTagSchema } from "@/lib/validations/post";
+import { postLookupSlugSchema, postLookupUsernameSchema, postTagSchema } from "@/lib/validations/post";
+import { storableText } from "@/lib/validations/text";
 import { absoluteUrl, postPath } from "../../feeds";
+import { logger } from "../../logger";
+import { INTERNAL_ERROR_MESSAGE } from "../trpc";
 import { getPublishedPost, pagePublishedPosts, searchPublishedPosts, type PublicPost } from "../../posts/service";
 import { getPublicProfileByUsername } from "../../users/service";
 
@@ -43,10 +46,10 @@ export const listQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
   tag: postTagSchema.optional(),
-  author: z.string().trim().toLowerCase().max(30).optional(),
+  author: postLookupUsernameSchema.optional(),
 });
 export const searchQuerySchema = z.object({
-  q: z.string().trim().min(1, "Type something to search for.").max(200),
+  q: storableText("The search").trim().min(1, "Type something to search for.").max(200, "The search is too long."),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
@@ -81,12 +84,34 @@ export async function listPosts(query: z.infer<typeof listQuerySchema>): Promise
   return { items: page.items.map(summary), nextCursor: page.nextCursor };
 }
 
+/**
+ * A path segment as a name: percent-decoded once, a leading "@" allowed. A segment no URL of ours could
+ * hold (malformed %-encoding, NUL, a name no writer or post can have) names nothing: NOT_FOUND.
+ */
+function segmentAs(schema: z.ZodType<string, string>, raw: string, message: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw notFound(message);
+  }
+  const parsed = schema.safeParse(decoded.replace(/^@/, ""));
+  if (!parsed.success) throw notFound(message);
+  return parsed.data;
+}
+
+/** `username` and `slug` are the raw path segments. */
 export async function getPost(username: string, slug: string): Promise<z.infer<typeof postSchema>> {
-  const post = await getPublishedPost(username.toLowerCase(), slug.toLowerCase());
+  const post = await getPublishedPost(
+    segmentAs(postLookupUsernameSchema, username, "No such post."),
+    segmentAs(postLookupSlugSchema, slug, "No such post."),
+  );
   return { ...summary(post), html: post.html, canonicalUrl: post.canonicalUrl };
 }
 
-export async function getAuthor(username: string): Promise<z.infer<typeof authorSchema>> {
+/** `segment` is the raw path segment. */
+export async function getAuthor(segment: string): Promise<z.infer<typeof authorSchema>> {
+  const username = segmentAs(postLookupUsernameSchema, segment, "No writer by that name.");
   const author = await getPublicProfileByUsername(username);
   if (!author) throw notFound("No writer by that name.");
   return { username: author.username, displayName: author.displayName, bio: author.bio, url: absoluteUrl(`/@${author.username}`), joinedAt: author.createdAt.toISOString() };
@@ -97,7 +122,10 @@ export async function search(query: z.infer<typeof searchQuerySchema>): Promise<
   return { items: page.items.map((hit) => ({ ...summary(hit), snippet: hit.snippet })), nextOffset: page.nextOffset };
 }
 
-/** Runs a REST handler: query validation errors answer 400, NOT_FOUND 404, both as JSON. */
+/**
+ * Runs a REST handler: query validation errors answer 400, NOT_FOUND 404, both as JSON; anything else
+ * is logged and answers 500 with a generic message (an error's own text may quote SQL and its parameters).
+ */
 export async function respond<T>(run: () => Promise<T>): Promise<Response> {
   const headers = { "cache-control": "public, max-age=60", "access-control-allow-origin": "*" };
   try {
@@ -110,7 +138,11 @@ export async function respond<T>(run: () => Promise<T>): Promise<Response> {
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) {
       return Response.json({ error: { code: err.code, message: err.message } }, { status: err.code === "NOT_FOUND" ? 404 : 400, headers });
     }
-    throw err;
+    logger.error({ err }, "REST request failed");
+    return Response.json(
+      { error: { code: "INTERNAL_SERVER_ERROR", message: INTERNAL_ERROR_MESSAGE } },
+      { status: 500, headers: { "cache-control": "no-store", "access-control-allow-origin": "*" } },
+    );
   }
 }
 

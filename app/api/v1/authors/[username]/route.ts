@@ -4,5 +4,5 @@ export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ username: string }> }) {
   const { username } = await params;
-  return respond(() => getAuthor(decodeURIComponent(username).replace(/^@/, "")));
+  return respond(() => getAuthor(username));
 }

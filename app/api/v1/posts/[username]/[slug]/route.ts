@@ -4,5 +4,5 @@ export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ username: string; slug: string }> }) {
   const { username, slug } = await params;
-  return respond(() => getPost(decodeURIComponent(username).replace(/^@/, ""), decodeURIComponent(slug)));
+  return respond(() => getPost(username, slug));
 }
