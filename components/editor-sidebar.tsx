@@ -158,6 +158,14 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
             <p id="publish-reason" className="text-sm text-stone-500">
               {saveFirst ?? (post.visibility === "scheduled" ? "Publishing now replaces the schedule." : "You see how it will look before it goes out.")}
             </p>
+            <dl className="text-sm">
+              <dt className="text-stone-500">Public address, once published</dt>
+              <dd className="mt-1">
+                <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs break-all text-stone-700">
+                  /@{username}/{post.slug}
+                </code>
+              </dd>
+            </dl>
           </div>
         )}
         <div className="mt-4 empty:hidden">

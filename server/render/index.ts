@@ -69,7 +69,7 @@ function withAllowedUrl(attribs: sanitize.Attributes, name: string, schemes: str
 export const sanitizeOptions: sanitize.IOptions = {
   allowedTags: [
     "a", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
     "section", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "tt", "ul", "var",
   ],
@@ -170,7 +170,8 @@ const md: MarkdownItInstance = new MarkdownIt("default", {
 md.validateLink = () => true;
 // linkify-it's fuzzy links find `www.` addresses (and bare domains, unlinked again below).
 md.linkify.set({ fuzzyLink: true });
-md.use(markdownItFootnote).use(markdownItTaskLists, { enabled: false });
+// `label: true` wraps each task's checkbox and text in a <label>, so the checkbox has an accessible name.
+md.use(markdownItFootnote).use(markdownItTaskLists, { enabled: false, label: true });
 
 // markdown-it stops parsing past maxNesting and drops the rest of the post; refuse such a post instead.
 const tokenizeBlocks = md.block.tokenize.bind(md.block);

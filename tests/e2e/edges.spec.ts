@@ -62,6 +62,7 @@ async function signUpFromElsewhere(browser: Browser, prefix: string): Promise<{ 
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto(`/verify-email?token=${encodeURIComponent(token)}`);
+  await page.getByLabel("Password").fill(writer.password);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   const state = await context.storageState();
