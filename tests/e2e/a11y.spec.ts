@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { newWriter, publishPost, signUp, type Writer } from "./helpers";
+import { newWriter, publishPost, signUpElsewhere, type Writer } from "./helpers";
 
 // axe-core on every kind of page, as a reader and as a signed-in writer: no serious or critical
 // violation. (Moderate and minor findings are printed, not failed.)
@@ -50,7 +50,7 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
   writer = newWriter("axe");
   writerPage = await (await browser.newContext()).newPage();
-  await signUp(writerPage, writer);
+  await signUpElsewhere(writerPage, writer);
   const post = await publishPost(writerPage, writer, { title: `An accessible post ${run}`, markdown, tags: [tag], coverImageUrl: COVER_URL });
   postPath = post.path;
   editorPath = `/editor/${post.id}`;

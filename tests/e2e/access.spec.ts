@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newWriter, signUp, writePost } from "./helpers";
+import { newWriter, signUpElsewhere, writePost } from "./helpers";
 
 test.describe("Access", () => {
   test("anonymous visitors are sent from the dashboard to sign in, with a way back", async ({ page }) => {
@@ -25,7 +25,7 @@ test.describe("Access", () => {
 
     const aliceContext = await browser.newContext();
     const alicePage = await aliceContext.newPage();
-    await signUp(alicePage, alice);
+    await signUpElsewhere(alicePage, alice);
     const editorUrl = await writePost(alicePage, { title: "Private thoughts", markdown: "Not for anyone else's eyes." });
     const address = alicePage.getByText(`/@${alice.username}/`);
     await expect(address).toBeVisible();
@@ -40,7 +40,7 @@ test.describe("Access", () => {
 
     const bobContext = await browser.newContext();
     const bobPage = await bobContext.newPage();
-    await signUp(bobPage, bob);
+    await signUpElsewhere(bobPage, bob);
 
     await test.step("another writer gets 404 at its editor", async () => {
       const response = await bobPage.goto(new URL(editorUrl).pathname);

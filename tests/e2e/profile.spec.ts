@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { newWriter, signUp } from "./helpers";
+import { newWriter, signUpElsewhere } from "./helpers";
 
 test.describe("Profile", () => {
   test("a writer edits their display name and bio and sees them on their public page", async ({ page }) => {
     const writer = newWriter("profile");
-    await signUp(page, writer);
+    await signUpElsewhere(page, writer);
 
     await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Settings" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
@@ -43,7 +43,7 @@ test.describe("Profile", () => {
 
   test("a writer changes their password: the old one stops working, the new one works", async ({ page }) => {
     const writer = newWriter("password");
-    await signUp(page, writer);
+    await signUpElsewhere(page, writer);
     await page.goto("/dashboard/settings");
     const form = page.getByRole("form", { name: "Password" });
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { callTrpc, newWriter, publishAndWait, publishPost, signUp, waitUntilPublic, type Writer } from "./helpers";
+import { callTrpc, newWriter, publishAndWait, publishPost, signUpElsewhere, waitUntilPublic, type Writer } from "./helpers";
 
 // Published pages come from the data cache (server/cache): readers who loaded them once are served the
 // stored copy. When the worker publishes, updates or unpublishes a post, every web process drops what
@@ -16,7 +16,7 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async ({ browser }) => {
   writer = newWriter("cache");
   writerPage = await (await browser.newContext()).newPage();
-  await signUp(writerPage, writer);
+  await signUpElsewhere(writerPage, writer);
 });
 
 test.afterAll(async () => {

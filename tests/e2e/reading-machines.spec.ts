@@ -1,6 +1,6 @@
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { createDraft, newWriter, publishPost, signUp, type Writer } from "./helpers";
+import { createDraft, newWriter, publishPost, signUpElsewhere, type Writer } from "./helpers";
 
 // The reading side for machines: RSS feeds (parsed with a maintained feed parser), the sitemap, robots.txt
 // and the feed links pages advertise.
@@ -19,7 +19,7 @@ test.beforeAll(async ({ browser }) => {
   writer = newWriter("feeder");
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signUp(page, writer);
+  await signUpElsewhere(page, writer);
   const first = await publishPost(page, writer, { title: `Tide tables & <charts> ${run}`, markdown: "## High water\n\nFull **content** here.", tags: [tag] });
   const second = await publishPost(page, writer, { title: `Knots for beginners ${run}`, markdown: "A bowline, a clove hitch, a reef knot.", tags: [tag, "ropes"] });
   const draft = await createDraft(page, { title: `A secret draft ${run}`, markdown: "Not for feeds.", tags: [tag] });

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { callTrpc, createDraft, newWriter, publishPost, signUp, waitUntilPublic, type Writer } from "./helpers";
+import { callTrpc, createDraft, newWriter, publishPost, signUpElsewhere, waitUntilPublic, type Writer } from "./helpers";
 
 // The reading side as readers (anonymous, each test in a fresh browser context) see it. Content is
 // written once, through the API as two writers, and processed by the real worker.
@@ -65,7 +65,7 @@ let fixture: Fixture;
 
 async function writerPage(browser: Browser, writer: Writer): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await signUp(page, writer);
+  await signUpElsewhere(page, writer);
   return page;
 }
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { xssVectors } from "./fixtures/xss-vectors";
-import { callTrpc as trpc, newWriter, signUp } from "./helpers";
+import { callTrpc as trpc, newWriter, signUpElsewhere } from "./helpers";
 
 // Untrusted writing: every vector goes through save → worker → public page in Chromium, and nothing runs.
 
@@ -8,7 +8,7 @@ test.describe("Untrusted writing", () => {
   test(`none of ${xssVectors.length} XSS vectors runs on the published page`, async ({ page }) => {
     expect(xssVectors.length).toBeGreaterThanOrEqual(100);
     const writer = newWriter("xss");
-    await signUp(page, writer);
+    await signUpElsewhere(page, writer);
 
     const markdown = xssVectors.map((vector, i) => `Vector ${i}:\n\n${vector}\n`).join("\n\n");
     const post = await trpc<{ id: string; slug: string }>(page, "posts.create", { title: "Hostile input", markdown }, "mutation");

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { newWriter, signOut, signUp } from "./helpers";
+import { newWriter, signOut, signUpElsewhere } from "./helpers";
 
 test.describe("Sessions", () => {
   test("a session cookie copied before Sign out no longer signs anyone in after it", async ({ browser, page }) => {
     const writer = newWriter("leaver");
-    await signUp(page, writer);
+    await signUpElsewhere(page, writer);
     const copied = await page.context().cookies();
     await signOut(page);
 
