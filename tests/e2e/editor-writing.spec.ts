@@ -164,6 +164,9 @@ for (const { name, viewport } of viewports) {
       await page.goto("/editor/new");
       const title = page.getByRole("textbox", { name: "Title" });
       await expect(title).toBeFocused();
+      // Tab to the body is the editor's own key handling: wait until the page is hydrated (Preview is
+      // enabled then), as a writer's first keystrokes on a slow machine otherwise meet the server HTML.
+      await expect(page.getByRole("button", { name: "Preview" })).toBeEnabled();
       await page.keyboard.type("Typed straight away");
       await page.keyboard.press("Tab");
       await expect(editorBody(page)).toBeFocused();
