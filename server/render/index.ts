@@ -258,7 +258,11 @@ const footnoteRef: RendererRule = (tokens, idx) => {
   const number = (tokens[idx]!.meta as { id: number }).id + 1;
   return `<sup><a href="#${HEADING_ID_PREFIX}fn-${name}" id="${HEADING_ID_PREFIX}fnref-${name}${footnoteRefSuffix(tokens, idx)}" data-footnote-ref aria-describedby="footnote-label">${number}</a></sup>`;
 };
-md.renderer.rules.footnote_block_open = () => '<section data-footnotes class="footnotes"><h2 class="sr-only" id="footnote-label">Footnotes</h2>\n<ol>\n';
+md.renderer.rules.footnote_block_open = (_tokens, _idx, _options, env) => {
+  // The footnotes' heading is in the table of contents, as every other h2 is.
+  (env as RenderEnv).toc.push({ depth: 2, id: "footnote-label", text: "Footnotes" });
+  return '<section data-footnotes class="footnotes"><h2 class="sr-only" id="footnote-label">Footnotes</h2>\n<ol>\n';
+};
 md.renderer.rules.footnote_block_close = () => "</ol>\n</section>\n";
 const footnoteOpen: RendererRule = (tokens, idx) => `<li id="${HEADING_ID_PREFIX}fn-${footnoteName(tokens, idx)}">\n`;
 md.renderer.rules.footnote_close = () => "</li>\n";
