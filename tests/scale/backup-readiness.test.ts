@@ -160,10 +160,11 @@ describe("readiness while draining", () => {
     await once(socket, "connect");
     let received = "";
     socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
-    const body = JSON.stringify({ json: { markdown: "Held **open**." } });
+    // A public mutation (preview needs a session): its input is checked only once the whole body is in.
+    const body = JSON.stringify({ json: { email: "held-open-not-an-address", username: "held_open", displayName: "Held", password: "x" } });
     const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
     socket.write(
-      `POST /api/trpc/posts.preview HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+      `POST /api/trpc/users.register HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
         `Transfer-Encoding: chunked\r\n\r\n${chunk(body.slice(0, 8))}`,
     );
     // Ready before the signal (and, answered after it on the same event loop, our request was read).
@@ -178,9 +179,9 @@ describe("readiness while draining", () => {
       return seen.length >= 2 ? seen : undefined;
     });
     socket.destroy();
-    // The request in flight is finished; the probe says "not ready".
-    expect(statuses).toEqual([200, 503]);
-    expect(received).toContain("Held <strong>open</strong>.");
+    // The request in flight is finished (its validation answer needed the whole body); the probe says "not ready".
+    expect(statuses).toEqual([400, 503]);
+    expect(received).toContain("BAD_REQUEST");
     expect(received).toMatch(/"draining":true/);
     expect(await proc.exited).toBe(0);
   });
