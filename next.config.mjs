@@ -6,7 +6,7 @@ const nextConfig = {
   output: "standalone",
   poweredByHeader: false,
   // Native or worker-thread packages stay out of the server bundle and load from node_modules.
-  serverExternalPackages: ["@node-rs/argon2", "bullmq", "ioredis", "postgres", "@bull-board/api", "@bull-board/hono", "@bull-board/ui", "piscina"],
+  serverExternalPackages: ["@node-rs/argon2", "sharp", "bullmq", "ioredis", "postgres", "@bull-board/api", "@bull-board/hono", "@bull-board/ui", "piscina"],
   // Bull Board's UI (templates and static assets) is read from disk at run time. The key is a glob
   // matched against the route, so "[[...path]]" would be a character class: "*" matches that segment.
   // piscina starts its render threads from its own dist/worker.js (see server/render/pool.ts), which the

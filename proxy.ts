@@ -83,9 +83,9 @@ export const config = {
   // Also any API path with a "%" in it, to refuse malformed ones (only there: the proxy buffers request
   // bodies, which the tRPC route's own size limit should see first).
   matcher: [
-    { source: "/((?!api/|_next/static|_next/image|favicon.ico).*)", missing: [{ type: "header", key: "next-router-prefetch" }] },
+    { source: "/((?!api/|media/|_next/static|_next/image|favicon.ico).*)", missing: [{ type: "header", key: "next-router-prefetch" }] },
     {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      source: "/((?!api/|media/|_next/static|_next/image|favicon.ico).*)",
       has: [{ type: "header", key: "next-router-prefetch" }],
       missing: [{ type: "header", key: "rsc" }],
     },

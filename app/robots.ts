@@ -1,6 +1,6 @@
 import type { MetadataRoute } from "next";
 import { connection } from "next/server";
-import { absoluteUrl } from "@/server/feeds";
+import { absoluteUrl } from "@/server/urls";
 
 /** Crawlers may read everything public; the writing side and the APIs are not for them. */
 export default async function robots(): Promise<MetadataRoute.Robots> {

@@ -2,7 +2,7 @@ import type { MetadataRoute } from "next";
 import { connection } from "next/server";
 import { tagHref } from "@/components/reading/tag-list";
 import { readSitemap } from "@/server/cache/public-reads";
-import { absoluteUrl } from "@/server/feeds";
+import { absoluteUrl } from "@/server/urls";
 
 /** Home, tags, every writer with a published post, every published post, every tag in use. */
 export default async function sitemap(): Promise<MetadataRoute.Sitemap> {

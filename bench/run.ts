@@ -4,7 +4,7 @@
 //
 //   npm run bench                      everything (about 4–5 minutes); writes bench/results/
 //   npm run bench -- --quick           shorter phases, nothing written unless --write
-//   npm run bench -- --only=render,db  some scenarios (render, worker, db, publish, http), nothing written unless --write
+//   npm run bench -- --only=render,db  some scenarios (render, worker, db, publish, http, reading, portability, images, newsletter), nothing written unless --write
 //   npm run bench -- --build           run `next build` first (otherwise an existing .next build is required)
 //   npm run bench -- --private-build   build a private copy of the working tree in a temp dir and serve that
 //                                      (leaves the shared .next alone); BENCH_APP_DIR=<dir> serves another build
@@ -24,10 +24,10 @@ import { consoleTable, markdownReport } from "./lib/table";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_DIR = path.join(ROOT, "bench", "results");
-const SCENARIOS = ["render", "worker", "db", "publish", "http"] as const;
+const SCENARIOS = ["render", "worker", "db", "publish", "http", "reading", "portability", "images", "newsletter"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Rows are printed in the order of the issue's list, whatever order the scenarios run in. */
-const PRINT_ORDER: ScenarioName[] = ["http", "worker", "render", "publish", "db"];
+const PRINT_ORDER: ScenarioName[] = ["http", "reading", "worker", "render", "publish", "db", "portability", "images", "newsletter"];
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -55,18 +55,26 @@ async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<Scena
       return (await import("./scenarios/publish-visible")).runPublishScenario(ctx);
     case "http":
       return (await import("./scenarios/http")).runHttpScenarios(ctx);
+    case "portability":
+      return (await import("./scenarios/portability")).runPortabilityScenario(ctx);
+    case "reading":
+      return (await import("./scenarios/reading-cache")).runReadingCacheScenario(ctx);
+    case "images":
+      return (await import("./scenarios/images")).runImagesScenario(ctx);
+    case "newsletter":
+      return (await import("./scenarios/newsletter")).runNewsletterScenario(ctx);
   }
 }
 
 /** Ends the pools and Redis clients the in-process scenarios opened through the app's own modules. */
 async function closeInProcessConnections(): Promise<void> {
-  const [{ closeDb }, { closeProducer }, { closeStatusFeed }, { closeRateLimits }] = await Promise.all([
+  const [{ closeDb }, { closeSharedRedis }, { closeStatusFeed }, { closeRateLimits }] = await Promise.all([
     import("@/server/db"),
-    import("@/server/jobs/producer"),
+    import("@/server/jobs/redis"),
     import("@/server/jobs/status-feed"),
     import("@/server/security/rate-limit"),
   ]);
-  await Promise.allSettled([closeDb(), closeProducer(), closeStatusFeed(), closeRateLimits()]);
+  await Promise.allSettled([closeDb(), closeSharedRedis(), closeStatusFeed(), closeRateLimits()]);
 }
 
 async function main(): Promise<number> {

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { useTRPC } from "@/trpc/react";
 import { Modal } from "./editor/modal";
 import { ReviewSheet, type ReviewAction } from "./editor/review-sheet";
@@ -11,6 +11,7 @@ import { ScheduleForm } from "./editor/schedule-form";
 import { canGoLive, postState, unpublishedChanges } from "./post-state";
 import { PostStateBadge } from "./post-status-badge";
 import { RetryButton } from "./retry-button";
+import { PostNewsletterPanel } from "./newsletter/post-newsletter-panel";
 import { SharePanel } from "./share-panel";
 import { errorMessage } from "./trpc-errors";
 import { Button } from "./ui/button";
@@ -171,6 +172,10 @@ export function EditorSidebar({ post, username, dirty, settings, history, onDisc
         <div className="mt-4 empty:hidden">
           <ScheduleForm post={post} />
         </div>
+      </Section>
+
+      <Section id="email-heading" title="Email">
+        <PostNewsletterPanel post={post} />
       </Section>
 
       <Section id="settings-heading" title="Settings">

@@ -4,11 +4,13 @@ import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { useTRPC, useTRPCClient } from "@/trpc/react";
 import { ConflictDialog } from "./editor/conflict-dialog";
-import { DraftStore, type DraftSnapshot } from "./editor/draft-store";
+import type { DraftSnapshot } from "./editor/draft-snapshot";
+import { DraftStore } from "./editor/draft-store";
 import { FormattingToolbar } from "./editor/formatting-toolbar";
+import { ImageUploadPanel, useImageUploads } from "./editor/image-upload-panel";
 import { HistoryPanel } from "./editor/history-panel";
 import { formatLocalDateTime } from "./editor/local-date-time";
 import { MarkdownEditor, type MarkdownEditorHandle } from "./editor/markdown-editor";
@@ -68,6 +70,7 @@ export function Editor({ initialPost, username }: EditorProps) {
   const hydrated = useHydrated();
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const bodyRef = useRef<MarkdownEditorHandle>(null);
+  const imageUploads = useImageUploads();
   const [showPreview, setShowPreview] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   // Publish, Update or Unpublish under review: opened from the sticky bar or the side panel.
@@ -341,7 +344,9 @@ export function Editor({ initialPost, username }: EditorProps) {
                     disabled={!hydrated}
                     onFormat={(command) => bodyRef.current?.format(command)}
                     onInsertImage={(url, alt) => bodyRef.current?.insertImage(url, alt)}
+                    onUploadImages={imageUploads.start}
                   />
+                  <ImageUploadPanel uploads={imageUploads} onInsert={(address, alt) => bodyRef.current?.insertImage(address, alt)} />
                   <MarkdownEditor
                     ref={bodyRef}
                     id={BODY_ID}
@@ -352,6 +357,7 @@ export function Editor({ initialPost, username }: EditorProps) {
                     value={draft.markdown}
                     revision={snap.docRevision}
                     onChange={(markdown) => store.edit({ markdown })}
+                    onImageFiles={imageUploads.start}
                   />
                   <div className="flex flex-wrap items-center justify-between gap-2 border-t border-stone-100 bg-stone-50 px-4 py-1.5 text-xs text-stone-500">
                     <p aria-label="Length estimate" className="tabular-nums">

@@ -3,7 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { useTRPC } from "@/trpc/react";
 import { DeletePostDialog } from "./dashboard/delete-post-dialog";
 import { filterOptions, PostFilters } from "./dashboard/post-filters";

@@ -1,4 +1,4 @@
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import type { BadgeTone } from "./ui/badge";
 
 // Where a post stands, in the writer's words. The queue's words (queued, ready) belong to the operator's

@@ -1,4 +1,4 @@
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import type { PostState } from "./post-state";
 import { Badge } from "./ui/badge";
 import { Spinner } from "./ui/spinner";

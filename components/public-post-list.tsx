@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { PublicPost } from "@/server/posts/service";
+import type { PublicPost } from "@/trpc/types";
 import { FormattedDate } from "./formatted-date";
 import { TagList } from "./reading/tag-list";
 

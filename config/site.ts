@@ -19,5 +19,7 @@ export interface NavItem {
 /** The dashboard's tabs. */
 export const dashboardNav: NavItem[] = [
   { title: "Posts", href: "/dashboard" },
+  { title: "Subscribers", href: "/dashboard/subscribers" },
+  { title: "Images", href: "/dashboard/media" },
   { title: "Settings", href: "/dashboard/settings" },
 ];

@@ -137,7 +137,7 @@ async function inkwellTables(databaseUrl: string): Promise<number> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pg_tables where schemaname in ('users', 'posts', 'drizzle')`;
+      select count(*)::int as n from pg_tables where schemaname in ('users', 'posts', 'media', 'drizzle')`;
     return row?.n ?? 0;
   } finally {
     await sql.end({ timeout: 5 });

@@ -20,11 +20,11 @@ const log = (message: string) => console.log(`[build] ${message}`);
 
 /**
  * Left out of the bundles and copied into .next/worker/node_modules with their installed
- * dependencies: native addons, whose platform package (@node-rs/argon2-linux-x64-gnu, …-musl, …) is
+ * dependencies: native addons (argon2, sharp), whose platform package (@node-rs/argon2-linux-x64-gnu, @img/sharp-linux-x64, …) is
  * picked at run time, and piscina, which starts its worker threads from its own dist/worker.js. The
  * build must run on the platform the image runs on (the Dockerfiles do).
  */
-const WORKER_EXTERNALS = ["@node-rs/argon2", "piscina"];
+const WORKER_EXTERNALS = ["@node-rs/argon2", "piscina", "sharp"];
 /**
  * Optional native speed-ups that fall back to JavaScript when absent (bullmq's msgpackr). External
  * and not copied, so the fallback is taken cleanly instead of a bundled loader probing wrong paths.
@@ -105,9 +105,18 @@ async function buildWeb(): Promise<void> {
   if (existsSync(path.join(REPO_ROOT, "public"))) cpSync(path.join(REPO_ROOT, "public"), path.join(STANDALONE_DIR, "public"), { recursive: true });
   await build(
     entry(
-      'import { checkEnvOrExit } from "./scripts/check-env";\nimport { installGracefulShutdown } from "./scripts/web-shutdown";\n' +
+      'import { checkEnvOrExit } from "./scripts/check-env";\nimport { installGracefulShutdown } from "./scripts/web-shutdown";\nimport { installWarmUp } from "./scripts/web-warm-up";\n' +
         'import { installClientAddressHeader } from "./server/security/client-address-header";\n' +
-        'await checkEnvOrExit("web");\ninstallGracefulShutdown();\ninstallClientAddressHeader();\n',
+        'import { installOriginCache } from "./server/cache/origin-cache";\n' +
+        'await checkEnvOrExit("web");\ninstallClientAddressHeader();\n' +
+        // The public pages' cache answers before Next (server/cache/origin-cache.ts).
+        'const { env } = await import("./server/env.js");\n' +
+        "installOriginCache({ maxBytes: env.ORIGIN_CACHE_MB * 1024 * 1024, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX,\n" +
+        '  log: (message, error) => console.error(JSON.stringify({ level: 50, msg: message, err: String(error) })) });\n' +
+        // Not ready for a balancer until the main routes are loaded (scripts/web-warm-up.ts).
+        "installWarmUp();\n" +
+        // Last: its request hook must see every request, the origin cache's answers included.
+        "installGracefulShutdown();\n",
       path.join(STANDALONE_DIR, "check-env.mjs"),
     ),
   );

@@ -51,7 +51,7 @@ export function migrateArgs(workerDir: string = WORKER_DIR): string[] {
 }
 
 /**
- * ChildGroup (scripts/services.ts) starts commands from node_modules/.bin. `node` is not there, so
+ * ChildGroup (scripts/services/child-group.ts) starts commands from node_modules/.bin. `node` is not there, so
  * this is the running node's path relative to that folder: path.join() resolves it back to
  * process.execPath. (Not tsx: production runs the built files on plain node.)
  */

@@ -1,5 +1,5 @@
 // When `npm start` / `npm run dev` restart a child that exited unexpectedly (scripts/run.ts through
-// ChildGroup in scripts/services.ts), and when they give up. Pure: the clock is passed in, so the
+// ChildGroup in scripts/services/child-group.ts), and when they give up. Pure: the clock is passed in, so the
 // rules are tested without waiting (tests/unit/restart-policy.test.ts).
 //
 //   - restart after 1 s, doubling with each further crash up to 30 s;

@@ -176,6 +176,11 @@ async function main(runMode: Mode): Promise<void> {
     log(`no SMTP_URL: mail is written to ${path.relative(REPO_ROOT, env.MAIL_OUTBOX_DIR)} and its links are logged by the worker`);
   }
 
+  // Uploaded images in a local folder unless S3 is configured, and uploaded archives and exports: one
+  // absolute path each, so the web server and the worker (each started in its own directory) share them.
+  if (process.env.MEDIA_STORAGE !== "s3" && !env.MEDIA_LOCAL_DIR) env.MEDIA_LOCAL_DIR = path.join(REPO_ROOT, ".data", "media");
+  env.PORTABILITY_DIR = path.resolve(REPO_ROOT, env.PORTABILITY_DIR || path.join(".data", "portability"));
+
   // The same validation the web app and the worker run at start, once, with one clear message.
   Object.assign(process.env, env);
   const { parseEnv } = await import("../server/env.js");

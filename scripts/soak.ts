@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   };
   delete env.SMTP_URL;
   const children: ChildProcess[] = [];
-  const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const subscriber = new Redis(REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: false });
   try {
     const web = spawn(process.execPath, webArgs(), { env, stdio: ["ignore", "ignore", "inherit"] });
     const worker = spawn(process.execPath, workerArgs(), { env, stdio: ["ignore", "ignore", "inherit"] });

@@ -96,6 +96,11 @@ export class WebClient {
    */
   async verifyEmail(baseUrl: string, email: string, password: string, outboxDir: string): Promise<void> {
     const token = await waitForMailToken(outboxDir, email, "verify-email");
+    await this.confirmEmail(baseUrl, token, password);
+  }
+
+  /** What /verify-email's form does with the token of a mailed sign-up link and the sign-up's password. */
+  async confirmEmail(baseUrl: string, token: string, password: string): Promise<void> {
     await this.postCredentials(baseUrl, "email-token", { token, password });
   }
 

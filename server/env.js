@@ -39,15 +39,13 @@ const envObject = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
   // Fault injection for the crash tests only: hold each job this long before rendering. Keep 0.
   WORKER_FAULT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-  // Benchmark-only: process posts inside the save request instead of the worker, to measure what the
-  // asynchronous design saves. Never set it in production.
-  BENCH_INLINE_PROCESSING: z
-    .enum(["0", "1"])
-    .default("0")
-    .transform((v) => v === "1"),
   // How long a stopping web server waits for requests in flight (live-status streams never end) before
   // it exits anyway; keep it below the orchestrator's kill timeout.
   WEB_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  // On SIGTERM, how long the web server goes on serving (its readiness probe answering 503) before it
+  // stops listening, so a load balancer lets go of it first: longer than the balancer takes to notice
+  // (the gateway checks every 0.5 s). Part of WEB_SHUTDOWN_DRAIN_MS, not added to it.
+  WEB_DEREGISTER_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   // Comma-separated emails of operators, who may open the queue dashboard at /api/admin/queues.
   ADMIN_EMAILS: z
     .string()
@@ -62,12 +60,48 @@ const envObject = z.object({
   // rate limits is the connection's own (X-Forwarded-For is the client's to forge). N: the address is
   // taken N entries from the right of X-Forwarded-For, the part our own proxies appended.
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Shared caches to purge when a post or profile changes (server/cache/purge.ts): comma-separated base
+  // URLs of gateways that take an HTTP PURGE per address (gateway/nginx.conf), e.g. http://127.0.0.1:8080.
+  CDN_PURGE_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((s) => s.trim().replace(/\/+$/, "")).filter(Boolean) : []))
+    .pipe(z.array(z.string().url("each must be a gateway's base URL such as http://127.0.0.1:8080"))),
+  // The web process's own cache of public pages (server/cache/origin-cache.ts), in megabytes; 0 turns it off.
+  ORIGIN_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   // Bearer token for the operators' endpoints: /api/metrics and the full /api/health report. Unset: they
   // are closed (the public /api/health answers its status only).
   METRICS_TOKEN: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z.string().min(32, "must be at least 32 characters (generate one with: openssl rand -hex 32)").optional(),
   ),
+  // Images (server/media). Storage: a local folder by default; `s3` for production (credentials from the
+  // AWS SDK's usual chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance role, …).
+  MEDIA_STORAGE: z.enum(["local", "s3"], "must be local (a folder, MEDIA_LOCAL_DIR) or s3 (S3_BUCKET)").default("local"),
+  MEDIA_LOCAL_DIR: z.string().min(1).default(".data/media"),
+  S3_BUCKET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(3).max(63).optional()),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  // An S3-compatible endpoint (MinIO, a test server); unset for AWS itself.
+  S3_ENDPOINT: z.preprocess((v) => (v === "" ? undefined : v), z.string().url("must be a URL such as http://127.0.0.1:9000").optional()),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
+  // Uploads larger than this are refused before anything is stored (20 MB).
+  MEDIA_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(20 * 1024 * 1024),
+  // Images with more pixels (all frames) are refused before decoding: decompression bombs.
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(10_000).max(1_000_000_000).default(100_000_000),
+  // Storage per writer, originals plus variants (1 GiB).
+  MEDIA_QUOTA_BYTES: z.coerce.number().int().min(1024).default(1024 ** 3),
+  MEDIA_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(120),
+  // Remote copies never reach private, loopback or link-local addresses, except these ranges
+  // (comma-separated CIDRs; tests allow 127.0.0.0/8 to use a local server).
+  MEDIA_REMOTE_ALLOWED_RANGES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, "must be CIDR ranges such as 127.0.0.0/8,10.0.0.0/8"))),
+  MEDIA_REMOTE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Outbound mail (verification, password reset, email change). Sent by the worker, never the web.
   SMTP_URL: z
@@ -79,6 +113,16 @@ const envObject = z.object({
   // Without SMTP_URL, mail is written here as .eml + .json files and the link is logged (development,
   // tests). Required explicitly in production without SMTP_URL, so mail is never silently dropped.
   MAIL_OUTBOX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  // Import and export (server/portability): where uploaded archives and built exports are kept, the
+  // largest upload accepted (refused from its Content-Length before it is read), how long a download link works.
+  PORTABILITY_DIR: z.string().min(1).default(".data/portability"),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 ** 3).default(100 * 1024 ** 2),
+  EXPORT_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(48),
+  // Newsletters (server/newsletter): mails a second across all workers (an SES account's limit), SMTP
+  // connections each worker keeps open for them, and recipients per batch job.
+  NEWSLETTER_SEND_RATE: z.coerce.number().int().min(1).max(100_000).default(50),
+  NEWSLETTER_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
+  NEWSLETTER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
 });
 
 export const envSchema = envObject.superRefine((v, ctx) => {
@@ -88,6 +132,9 @@ export const envSchema = envObject.superRefine((v, ctx) => {
       path: ["SMTP_URL"],
       message: "is required in production (sign-up and password reset send mail); or set MAIL_OUTBOX_DIR to write mail to files",
     });
+  }
+  if (v.MEDIA_STORAGE === "s3" && !v.S3_BUCKET) {
+    ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when MEDIA_STORAGE is s3" });
   }
 });
 

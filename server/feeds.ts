@@ -1,8 +1,9 @@
 import { XMLBuilder } from "fast-xml-parser";
 import { withoutUnsafeCharacters } from "@/lib/validations/text";
-import { env } from "./env.js";
-import { pagePublishedPosts, type PublicPost } from "./posts/service";
-import { getPublicProfileByUsername } from "./users/service";
+import { isAppError } from "./errors";
+import type { PublicPost } from "./posts/dto";
+import { pagePublishedPostsByUsername } from "./posts/published-reads";
+import { absoluteUrl, authorPath, postPath } from "./urls";
 
 // RSS 2.0 feeds with the full rendered (sanitized) HTML of each post: site-wide, per writer, per tag.
 //
@@ -15,14 +16,6 @@ import { getPublicProfileByUsername } from "./users/service";
 export const FEED_SIZE = 30;
 
 export type FeedScope = { kind: "site" } | { kind: "author"; username: string } | { kind: "tag"; tag: string };
-
-export function absoluteUrl(path: string): string {
-  return new URL(path, env.APP_URL).toString();
-}
-
-export function postPath(post: Pick<PublicPost, "slug" | "author">): string {
-  return `/@${post.author.username}/${post.slug}`;
-}
 
 /**
  * A post's RSS guid: its id, which never changes. Its URL changes with the slug, and readers would show
@@ -50,26 +43,27 @@ export async function buildFeed(scope: FeedScope): Promise<string | null> {
   let description = "The latest posts on InkWell.";
   let pagePath = "/";
   let feedPath = "/feed.xml";
-  let authorId: string | undefined;
-  let tag: string | undefined;
+  const username = scope.kind === "author" ? scope.username : undefined;
+  const tag = scope.kind === "tag" ? scope.tag : undefined;
+  const page = await pagePublishedPostsByUsername({ username, tag, limit: FEED_SIZE }).catch((err: unknown) => {
+    if (isAppError(err, "NOT_FOUND")) return null;
+    throw err;
+  });
+  if (!page) return null;
+  const { author, items } = page;
 
-  if (scope.kind === "author") {
-    const author = await getPublicProfileByUsername(scope.username);
-    if (!author) return null;
-    authorId = author.id;
+  if (author) {
     title = `${author.displayName} on InkWell`;
     description = author.bio || `Posts by ${author.displayName}.`;
-    pagePath = `/@${author.username}`;
-    feedPath = `/@${author.username}/feed.xml`;
-  } else if (scope.kind === "tag") {
-    tag = scope.tag;
+    pagePath = authorPath(author);
+    feedPath = `${authorPath(author)}/feed.xml`;
+  } else if (tag !== undefined) {
     title = `#${tag} on InkWell`;
     description = `Posts tagged ${tag}.`;
     pagePath = `/tags/${encodeURIComponent(tag)}`;
     feedPath = `/tags/${encodeURIComponent(tag)}/feed.xml`;
   }
 
-  const { items } = await pagePublishedPosts({ authorId, tag, limit: FEED_SIZE });
   const rss = {
     "?xml": { "@_version": "1.0", "@_encoding": "utf-8" },
     rss: {

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { db } from "./db";
-import { isDraining } from "./draining";
+import { isDraining } from "./readiness";
 import { env } from "./env.js";
 import { readHeartbeats } from "./jobs/heartbeat";
-import { producerRedis, queueDepths } from "./jobs/producer";
+import { queueDepths } from "./jobs/queues";
+import { sharedRedis } from "./jobs/redis";
 import { readSupervisorReports, restartsByProcess } from "./jobs/restarts";
 
 export interface HealthReport {
@@ -41,11 +42,11 @@ export async function checkHealth(): Promise<HealthReport> {
       (err: unknown) => ({ ok: false, error: message(err), depths: undefined }),
     ),
     withTimeout(
-      producerRedis().then((redis) => readHeartbeats(redis, env.QUEUE_PREFIX)),
+      sharedRedis().then((redis) => readHeartbeats(redis, env.QUEUE_PREFIX)),
       2_000,
     ).catch(() => null),
     withTimeout(
-      producerRedis().then((redis) => readSupervisorReports(redis, env.QUEUE_PREFIX)),
+      sharedRedis().then((redis) => readSupervisorReports(redis, env.QUEUE_PREFIX)),
       2_000,
     ).catch(() => []),
   ]);

@@ -1,7 +1,8 @@
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { env } from "./env.js";
 import { readHeartbeats } from "./jobs/heartbeat";
-import { producerRedis, queueDepths } from "./jobs/producer";
+import { queueDepths } from "./jobs/queues";
+import { sharedRedis } from "./jobs/redis";
 import { readSupervisorReports } from "./jobs/restarts";
 
 // The web process's Prometheus metrics, merged at scrape time with every live worker's (which the
@@ -23,7 +24,7 @@ function webMetrics(): WebMetrics {
     });
     new Gauge({
       name: "inkwell_queue_jobs",
-      help: "process-post jobs in the queue, by state.",
+      help: "Jobs in the posts queue (process-post, publish-post, rerender-posts), by state.",
       labelNames: ["state"] as const,
       registers: [registry],
       async collect() {
@@ -37,7 +38,7 @@ function webMetrics(): WebMetrics {
       help: "Worker processes that sent a heartbeat within the last 30 seconds.",
       registers: [registry],
       async collect() {
-        const beats = await readHeartbeats(await producerRedis(), env.QUEUE_PREFIX).catch(() => null);
+        const beats = await readHeartbeats(await sharedRedis(), env.QUEUE_PREFIX).catch(() => null);
         if (beats) this.set(beats.length);
       },
     });
@@ -47,7 +48,7 @@ function webMetrics(): WebMetrics {
       labelNames: ["process", "supervisor"] as const,
       registers: [registry],
       async collect() {
-        const reports = await readSupervisorReports(await producerRedis(), env.QUEUE_PREFIX).catch(() => null);
+        const reports = await readSupervisorReports(await sharedRedis(), env.QUEUE_PREFIX).catch(() => null);
         if (!reports) return;
         // The counts live in Redis (the supervisor's report): mirror them, rather than add to them.
         this.reset();
@@ -71,7 +72,7 @@ export function startHttpTimer(route: string, method: string): (status: number) 
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   const { registry } = webMetrics();
   const own = await registry.getMetricsAsJSON();
-  const beats = await readHeartbeats(await producerRedis(), env.QUEUE_PREFIX).catch(() => []);
+  const beats = await readHeartbeats(await sharedRedis(), env.QUEUE_PREFIX).catch(() => []);
   const merged = AggregatorRegistry.aggregate([own, ...beats.map((b) => b.metrics)]);
   return { contentType: registry.contentType, body: await merged.metrics() };
 }

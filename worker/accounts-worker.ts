@@ -1,18 +1,10 @@
-import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import { env } from "@/server/env.js";
-import {
-  ACCOUNTS_QUEUE,
-  SEND_MAIL_JOB,
-  SWEEP_UNVERIFIED_JOB,
-  SWEEP_UNVERIFIED_SCHEDULER_ID,
-  createRedis,
-  sendMailPayloadSchema,
-  type AccountsJobData,
-} from "@/server/jobs/contract";
+import { ACCOUNTS_QUEUE, SWEEP_UNVERIFIED_JOB, SWEEP_UNVERIFIED_SCHEDULER_ID, createRedis, type SendMailPayload } from "@/server/jobs/contract";
+import { jobs } from "@/server/jobs/registry";
 import { logger as rootLogger } from "@/server/logger";
 import { closeMail } from "@/server/mail/transport";
-import { requestContext } from "@/server/request-context";
-import { readPayload } from "./contract-guard";
+import { createJobProcessor } from "./job-processor";
 import { sendAccountMail } from "@/server/users/account-mail";
 import { deleteUnverifiedAccounts } from "@/server/users/service";
 
@@ -29,37 +21,37 @@ export interface AccountsWorkerOptions {
 }
 
 export interface AccountsWorker {
-  worker: Worker<AccountsJobData>;
+  worker: Worker;
   close(): Promise<void>;
 }
 
-async function handle(job: Job<AccountsJobData>, token?: string): Promise<string> {
-  return requestContext.run({ requestId: `job-${job.id}`, jobId: job.id }, async () => {
-    if (job.name === SEND_MAIL_JOB) {
-      const payload = await readPayload(job, token, sendMailPayloadSchema);
-      try {
-        const outcome = await sendAccountMail(payload);
-        logger.info({ kind: payload.kind, outcome }, "send-mail done");
-        return outcome;
-      } catch (err) {
-        logger.warn({ err, kind: payload.kind, attempt: job.attemptsMade + 1 }, "send-mail failed; BullMQ retries it");
-        throw err;
-      }
-    }
-    if (job.name === SWEEP_UNVERIFIED_JOB) {
-      const deleted = await deleteUnverifiedAccounts();
-      if (deleted > 0) logger.info({ deleted }, "deleted accounts never verified");
-      return `deleted ${deleted}`;
-    }
-    throw new UnrecoverableError(`unknown job ${job.name}`);
-  });
+async function sendMail(payload: SendMailPayload, job: Job): Promise<string> {
+  try {
+    const outcome = await sendAccountMail(payload);
+    logger.info({ kind: payload.kind, outcome }, "send-mail done");
+    return outcome;
+  } catch (err) {
+    logger.warn({ err, kind: payload.kind, attempt: job.attemptsMade + 1 }, "send-mail failed; BullMQ retries it");
+    throw err;
+  }
 }
+
+async function sweepUnverified(): Promise<string> {
+  const deleted = await deleteUnverifiedAccounts();
+  if (deleted > 0) logger.info({ deleted }, "deleted accounts never verified");
+  return "done";
+}
+
+const processAccountsJob = createJobProcessor(ACCOUNTS_QUEUE, {
+  "send-mail": sendMail,
+  "sweep-unverified-accounts": sweepUnverified,
+});
 
 export function createAccountsWorker(options: AccountsWorkerOptions = {}): AccountsWorker {
   const prefix = options.prefix ?? env.QUEUE_PREFIX;
   const connection = createRedis(env.REDIS_URL, "worker");
   connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
-  const worker = new Worker<AccountsJobData>(ACCOUNTS_QUEUE, handle, {
+  const worker = new Worker(ACCOUNTS_QUEUE, processAccountsJob, {
     connection,
     prefix,
     concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
@@ -74,7 +66,7 @@ export function createAccountsWorker(options: AccountsWorkerOptions = {}): Accou
   if (scheduler) {
     scheduler.on("error", (err) => logger.warn({ err: err.message }, "sweep scheduler error"));
     void scheduler
-      .upsertJobScheduler(SWEEP_UNVERIFIED_SCHEDULER_ID, { every: sweepEveryMs }, { name: SWEEP_UNVERIFIED_JOB, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .upsertJobScheduler(SWEEP_UNVERIFIED_SCHEDULER_ID, { every: sweepEveryMs }, { name: SWEEP_UNVERIFIED_JOB, data: {}, opts: jobs[SWEEP_UNVERIFIED_JOB].options })
       .catch((err: unknown) => logger.warn({ err }, "could not schedule the sweep of unverified accounts"));
   }
 

@@ -3,11 +3,14 @@ import os from "node:os";
 
 import { env } from "@/server/env.js";
 import { closeDb } from "@/server/db";
-import { closeProducer } from "@/server/jobs/producer";
+import { closeSharedRedis } from "@/server/jobs/redis";
 import { logger } from "@/server/logger";
 import { closeRenderThreads } from "@/server/render/pool";
 import { createAccountsWorker } from "./accounts-worker";
+import { createNewsletterWorker } from "./newsletter-worker";
+import { createMediaWorker } from "./media-worker";
 import { createPostWorker } from "./post-worker";
+import { createPortabilityWorker } from "./portability-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
@@ -22,6 +25,9 @@ if (env.WORKER_NICE > 0) {
 
 const postWorker = createPostWorker({ rerenderOnStart: true });
 const accountsWorker = createAccountsWorker();
+const portabilityWorker = createPortabilityWorker();
+const newsletterWorker = createNewsletterWorker();
+const mediaWorker = createMediaWorker();
 logger.info({ component: "worker", concurrency: env.WORKER_CONCURRENCY, nice: os.getPriority(), prefix: env.QUEUE_PREFIX }, "worker started");
 
 let stopping = false;
@@ -37,9 +43,9 @@ async function shutdown(signal: string): Promise<void> {
   timeout.unref();
   try {
     // Stop taking work, wait for the jobs in hand.
-    await Promise.all([postWorker.close(), accountsWorker.close()]);
+    await Promise.all([postWorker.close(), accountsWorker.close(), portabilityWorker.close(), newsletterWorker.close(), mediaWorker.close()]);
     await closeRenderThreads();
-    await closeProducer(); // the sweep's and the announcements' connection
+    await closeSharedRedis(); // the sweep's and the announcements' connection
     await closeDb();
     logger.info({ component: "worker" }, "worker stopped");
     process.exit(0);

@@ -7,16 +7,16 @@ export const workerRegistry = new Registry();
 
 export const jobDuration = new Histogram({
   name: "inkwell_job_duration_seconds",
-  help: "Time to run one process-post job, by outcome.",
-  labelNames: ["outcome"] as const,
+  help: "Time to run one job, by job name and outcome.",
+  labelNames: ["job", "outcome"] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [workerRegistry],
 });
 
 export const jobOutcomes = new Counter({
   name: "inkwell_jobs_total",
-  help: "process-post jobs run, by outcome (processed, skipped, stale, failed).",
-  labelNames: ["outcome"] as const,
+  help: "Jobs run, by job name and outcome (process-post: processed, skipped, stale, failed).",
+  labelNames: ["job", "outcome"] as const,
   registers: [workerRegistry],
 });
 

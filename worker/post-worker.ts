@@ -1,26 +1,17 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { env } from "@/server/env.js";
-import {
-  POSTS_QUEUE,
-  PROCESS_POST_JOB,
-  PUBLISH_POST_JOB,
-  RERENDER_POSTS_JOB,
-  createRedis,
-  processPostPayloadSchema,
-  publishPostPayloadSchema,
-  rerenderPostsPayloadSchema,
-  type PostsJobData,
-} from "@/server/jobs/contract";
-import { enqueueProcessPost, enqueueRerenderPosts } from "@/server/jobs/producer";
+import { POSTS_QUEUE, RERENDER_POSTS_JOB, createRedis, processPostPayloadSchema, type ProcessPostPayload, type PublishPostPayload, type RerenderPostsPayload } from "@/server/jobs/contract";
+import { enqueue, enqueueProcessPost } from "@/server/jobs/queues";
 import { logger as rootLogger } from "@/server/logger";
 import { removeHeartbeat, workerId, writeHeartbeat } from "@/server/jobs/heartbeat";
-import { requestContext } from "@/server/request-context";
-import { readPayload } from "./contract-guard";
-import { jobDuration, jobOutcomes, rerenderedPosts, workerRegistry } from "./metrics";
-import { listOverdueScheduledPosts, listPostsAwaitingProcessing, publishScheduledPost } from "@/server/posts/service";
+import { createJobProcessor, isFinalAttempt } from "./job-processor";
+import { rerenderedPosts, workerRegistry } from "./metrics";
+import { publishScheduledPost } from "@/server/posts/publishing";
+import { listOverdueScheduledPosts, listPostsAwaitingProcessing } from "@/server/posts/sweeps";
 import { processPost, recordFailure } from "@/server/posts/process-post";
 import { RENDER_ENGINE_VERSION } from "@/server/render";
-import { RenderTooComplexError, renderInThread } from "@/server/render/pool";
+import { RenderTooComplexError } from "@/server/render/pool";
+import { renderForJob } from "@/server/render/inline";
 import { rerenderBatch } from "@/server/posts/rerender";
 
 const logger = rootLogger.child({ component: "worker" });
@@ -42,44 +33,23 @@ export interface PostWorkerOptions {
 const RERENDER_BATCH_SIZE = 50;
 
 export interface PostWorker {
-  worker: Worker<PostsJobData>;
+  worker: Worker;
   /** Stops taking jobs, waits for the ones in hand, closes its Redis connection. */
   close(): Promise<void>;
 }
 
-function isFinalAttempt(job: Job, err: unknown): boolean {
-  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-}
-
-/** The thin BullMQ processor: validate the payload, delegate, record failures, rethrow so BullMQ retries. */
-async function handle(job: Job<PostsJobData>, token?: string): Promise<string> {
-  // Log lines of this job carry the request id of the API call that enqueued it.
-  const requestId = "requestId" in job.data && job.data.requestId ? job.data.requestId : `job-${job.id}`;
-  return requestContext.run({ requestId, jobId: job.id }, () => {
-    if (job.name === PROCESS_POST_JOB) return processJob(job, token);
-    if (job.name === PUBLISH_POST_JOB) return publishJob(job, token);
-    if (job.name === RERENDER_POSTS_JOB) return rerenderJob(job, token);
-    throw new UnrecoverableError(`unknown job ${job.name}`);
-  });
-}
-
-async function processJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
-  const payload = await readPayload(job, token, processPostPayloadSchema);
+async function processJob(payload: ProcessPostPayload, job: Job): Promise<string> {
   const log = logger.child({ postId: payload.postId, version: payload.version });
-  const stopTimer = jobDuration.startTimer();
+  const startedAt = performance.now();
   try {
     const outcome = await processPost(payload).catch((err: unknown) => {
       // The same text fails the same way on every attempt: fail the job now, with the reason for the writer.
       throw err instanceof RenderTooComplexError ? new UnrecoverableError(err.message) : err;
     });
-    const seconds = stopTimer({ outcome });
-    jobOutcomes.inc({ outcome });
     // waitedMs: from enqueue to this attempt's start (queue latency; includes backoff on retries).
-    log.info({ outcome, ms: Math.round(seconds * 1000), waitedMs: job.processedOn ? job.processedOn - job.timestamp : null }, "process-post done");
+    log.info({ outcome, ms: Math.round(performance.now() - startedAt), waitedMs: job.processedOn ? job.processedOn - job.timestamp : null }, "process-post done");
     return outcome;
   } catch (err) {
-    stopTimer({ outcome: "failed" });
-    jobOutcomes.inc({ outcome: "failed" });
     const final = isFinalAttempt(job, err);
     const reason = err instanceof Error ? err.message : String(err);
     log.warn({ err, attempt: job.attemptsMade + 1, final }, "process-post failed");
@@ -89,16 +59,14 @@ async function processJob(job: Job<PostsJobData>, token: string | undefined): Pr
 }
 
 /** A scheduled post's time has come: publish it (once; stale schedules are ignored). */
-async function publishJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
-  const payload = await readPayload(job, token, publishPostPayloadSchema);
+async function publishJob(payload: PublishPostPayload): Promise<string> {
   const published = await publishScheduledPost(payload.postId, new Date(payload.scheduledAt));
   logger.info({ postId: payload.postId, scheduledAt: payload.scheduledAt, published }, "publish-post done");
   return published ? "published" : "skipped";
 }
 
 /** Walks the posts table by id, re-rendering what an older engine made; progress in the job, logs and metrics. */
-async function rerenderJob(job: Job<PostsJobData>, token: string | undefined): Promise<string> {
-  const payload = await readPayload(job, token, rerenderPostsPayloadSchema);
+async function rerenderJob(payload: RerenderPostsPayload, job: Job): Promise<string> {
   // Another deploy's engine (a rolling upgrade): that deploy's workers do its job.
   if (payload.engine !== RENDER_ENGINE_VERSION) return "skipped";
   const log = logger.child({ job: RERENDER_POSTS_JOB, engine: RENDER_ENGINE_VERSION });
@@ -107,7 +75,7 @@ async function rerenderJob(job: Job<PostsJobData>, token: string | undefined): P
     if (err) log.warn({ postId, err: err instanceof Error ? err.message : String(err) }, "rerender-posts kept a post's previous rendering");
   };
   for (;;) {
-    const batch = await rerenderBatch(renderInThread, progress.cursor, RERENDER_BATCH_SIZE, onSkip);
+    const batch = await rerenderBatch(renderForJob, progress.cursor, RERENDER_BATCH_SIZE, onSkip);
     if (batch.lastId === null) break;
     progress.rerendered += batch.rerendered;
     progress.skipped += batch.skipped;
@@ -118,13 +86,19 @@ async function rerenderJob(job: Job<PostsJobData>, token: string | undefined): P
     log.info(progress, "rerender-posts progress");
   }
   log.info(progress, "rerender-posts done");
-  return `rerendered ${progress.rerendered}, skipped ${progress.skipped}`;
+  return "done";
 }
+
+const processPostsJob = createJobProcessor(POSTS_QUEUE, {
+  "process-post": processJob,
+  "publish-post": publishJob,
+  "rerender-posts": rerenderJob,
+});
 
 export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   const connection = createRedis(env.REDIS_URL, "worker");
   connection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error; reconnecting"));
-  const worker = new Worker<PostsJobData>(POSTS_QUEUE, handle, {
+  const worker = new Worker(POSTS_QUEUE, processPostsJob, {
     connection,
     prefix: options.prefix ?? env.QUEUE_PREFIX,
     concurrency: options.concurrency ?? env.WORKER_CONCURRENCY,
@@ -144,7 +118,9 @@ export function createPostWorker(options: PostWorkerOptions = {}): PostWorker {
   });
 
   if (options.rerenderOnStart) {
-    void enqueueRerenderPosts({ engine: RENDER_ENGINE_VERSION }).catch((err: unknown) => logger.warn({ err }, "could not enqueue rerender-posts; the next start tries again"));
+    // A failed job of the same id (taken by a worker of the previous release during a rolling deploy,
+    // which does not know it) is replaced, so this start runs it again.
+    void enqueue(RERENDER_POSTS_JOB, { engine: RENDER_ENGINE_VERSION }, { replaceFailed: true }).catch((err: unknown) => logger.warn({ err }, "could not enqueue rerender-posts; the next start tries again"));
   }
 
   const sweepIntervalMs = options.sweepIntervalMs ?? 15_000;

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { permanentRedirect } from "next/navigation";
 import { formatDate } from "@/components/formatted-date";
+import { SubscribeForm } from "@/components/newsletter/subscribe-form";
 import { PublicPostList } from "@/components/public-post-list";
 import { AuthorAvatar } from "@/components/reading/author-avatar";
 import { FeedLink } from "@/components/reading/feed-link";
 import { Pagination, cursorParam, withCursor } from "@/components/reading/pagination";
 import { siteConfig } from "@/config/site";
-import { absoluteUrl } from "@/server/feeds";
+import { absoluteUrl } from "@/server/urls";
 import { decodeSegment, loadAuthor } from "./_lib/public-data";
 
 type Props = { params: Promise<{ handle: string }>; searchParams: Promise<{ cursor?: string | string[] }> };
@@ -54,6 +55,8 @@ export default async function AuthorPage(props: Props) {
           <FeedLink href={`${path}/feed.xml`} label={`Follow ${author.displayName} by RSS`} className="mt-5" />
         </div>
       </header>
+
+      <SubscribeForm writer={author.username} writerName={author.displayName} className="mt-10 border-b border-stone-200 pb-10" />
 
       <section aria-labelledby="posts-title" className="mt-10">
         <h2 id="posts-title" className="text-sm font-semibold tracking-widest text-stone-600 uppercase">

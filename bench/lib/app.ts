@@ -13,22 +13,22 @@ export interface WebServer {
   child: Child;
 }
 
-export async function startWeb(ctx: BenchContext, port: number, options: { inline: boolean }): Promise<WebServer> {
+export async function startWeb(ctx: BenchContext, port: number): Promise<WebServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROFILE_DIR: each web server writes a V8 CPU profile there when it stops (open it in
   // Chrome DevTools or speedscope) — how the save path's costs below were found.
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=${options.inline ? "web-inline" : "web"}-${port}.cpuprofile`] : [];
+  const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=web-${port}.cpuprofile`] : [];
   // BENCH_WEB_NODE_ARGS: more Node flags for the web servers, such as --trace-gc (which NODE_OPTIONS refuses).
   const extraNodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = startChild(
-    options.inline ? "web-inline" : "web",
+    "web",
     process.execPath,
     [...profileArgs, ...extraNodeArgs, path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ctx.appDir,
       logDir: ctx.logDir,
-      env: appEnv(ctx, { PORT: String(port), APP_URL: baseUrl, BENCH_INLINE_PROCESSING: options.inline ? "1" : "0" }),
+      env: appEnv(ctx, { PORT: String(port), APP_URL: baseUrl }),
     },
   );
   try {
@@ -72,7 +72,13 @@ export async function liveWorkers(ctx: BenchContext): Promise<number> {
 
 export async function startWorkerProcess(ctx: BenchContext, name: string, extraEnv: Record<string, string> = {}): Promise<Child> {
   const before = await liveWorkers(ctx);
-  const child = startChild(name, binPath(ctx, "tsx"), ["worker/index.ts"], {
+  // BENCH_CPU_PROFILE_DIR: the worker too writes a V8 CPU profile when it stops; then it runs as `npm run
+  // worker` does (node --import tsx), since tsx's launcher passes no Node flags on.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const [command, args] = profileDir
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir, name)}`, "--import", "tsx", "worker/index.ts"]]
+    : [binPath(ctx, "tsx"), ["worker/index.ts"]];
+  const child = startChild(name, command, args, {
     cwd: ctx.root,
     logDir: ctx.logDir,
     env: appEnv(ctx, extraEnv),

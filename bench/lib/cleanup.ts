@@ -1,11 +1,10 @@
 // Everything the bench starts registers how to undo it here; run.ts undoes it all in reverse order
-// in a finally block, and on SIGINT/SIGTERM. A synchronous last resort kills child process groups
-// if the process exits some other way.
+// in a finally block, and on SIGINT/SIGTERM. (Child processes are also killed if the process exits
+// some other way: scripts/services/processes.ts.)
 
 type Disposer = { name: string; dispose: () => Promise<void> };
 
 const stack: Disposer[] = [];
-const killOnExit = new Set<number>();
 
 export function onCleanup(name: string, dispose: () => Promise<void>): () => void {
   const entry = { name, dispose };
@@ -38,21 +37,6 @@ export async function cleanUpAll(log: (m: string) => void): Promise<void> {
     }
   }
 }
-
-export function trackProcessGroup(pid: number): () => void {
-  killOnExit.add(pid);
-  return () => killOnExit.delete(pid);
-}
-
-process.on("exit", () => {
-  for (const pid of killOnExit) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-});
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

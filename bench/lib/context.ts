@@ -37,18 +37,17 @@ export function appEnv(ctx: BenchContext, extra: Record<string, string> = {}): N
     AUTH_SECRET: ctx.authSecret,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     NEXT_TELEMETRY_DISABLED: "1",
-    BENCH_INLINE_PROCESSING: "0",
     // Sign-up links go to files (the bench's writers follow them); never to a real mail server.
     MAIL_OUTBOX_DIR: benchOutboxDir(ctx),
     // The bench's writers are many clients on one machine: each sends an X-Forwarded-For of its own,
     // as a proxy would add, so the per-address sign-up limit counts them apart.
     TRUSTED_PROXIES: "1",
-    ...extra,
   };
   delete env.SMTP_URL;
   delete env.SKIP_ENV_VALIDATION;
   delete env.DATABASE_REPLICA_URLS;
-  return env;
+  // After the deletions: a scenario may point a worker at its own SMTP sink (the newsletter scenario).
+  return { ...env, ...extra };
 }
 
 /** Where the bench's worker writes mail (inside this run's scratch directory). */

@@ -22,6 +22,8 @@ export interface LoadOptions {
   next: (loop: number) => LoadRequest;
   /** Called with each response; return false to count it as failed (its latency is then not recorded). */
   onResponse?: (loop: number, status: number, body: string) => boolean;
+  /** Work the loop waits for after each good answer, counted in its latency (e.g. rendering the saved version in line). */
+  afterResponse?: (loop: number) => Promise<void>;
   timeoutMs?: number;
 }
 
@@ -73,12 +75,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const t0 = nowMs();
       try {
         const { status, body } = await send(agent, base, request, options.timeoutMs ?? 30_000);
-        const ms = nowMs() - t0;
         result.statuses[status] = (result.statuses[status] ?? 0) + 1;
         const is2xx = status >= 200 && status < 300;
         const accepted = options.onResponse?.(index, status, body) ?? true;
         if (is2xx && !accepted) result.statuses[`${status}-rejected`] = (result.statuses[`${status}-rejected`] ?? 0) + 1;
         const good = is2xx && accepted;
+        if (good) await options.afterResponse?.(index);
+        const ms = nowMs() - t0;
         if (good) {
           result.ok++;
           result.latenciesMs.push(ms);

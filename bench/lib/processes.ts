@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 
-import { onCleanup, trackProcessGroup } from "./cleanup";
+import { startProcess } from "../../scripts/services";
+import { onCleanup } from "./cleanup";
 import { sleep } from "./stats";
 
 // Child processes (next start, tsx worker/index.ts, pgbench) in their own process group, output to a
-// log file, stopped with SIGTERM then SIGKILL after a grace period. Every one is registered for cleanup.
+// log file, stopped with SIGTERM then SIGKILL after a grace period (scripts/services/processes.ts).
+// Every one is registered for cleanup.
 
 export interface Child {
   name: string;
@@ -24,62 +24,19 @@ export function startChild(
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; logDir: string },
 ): Child {
-  mkdirSync(options.logDir, { recursive: true });
   const logFile = path.join(options.logDir, `${name}.log`);
-  const out = createWriteStream(logFile, { flags: "a" });
-  const child: ChildProcess = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // own process group: tsx and next spawn grandchildren
-  });
-  child.stdout?.pipe(out, { end: false });
-  child.stderr?.pipe(out, { end: false });
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  const pid = child.pid;
-  const untrack = trackProcessGroup(pid);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once("exit", () => {
-      exited = true;
-      untrack();
-      resolve();
-    });
-    child.once("error", () => {
-      exited = true;
-      untrack();
-      resolve();
-    });
-  });
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // ESRCH: gone already
-    }
-  };
-  let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000): Promise<void> => {
-    stopping ??= (async () => {
-      if (!exited) {
-        signal("SIGTERM");
-        const timer = setTimeout(() => signal("SIGKILL"), graceMs);
-        await exit;
-        clearTimeout(timer);
-      }
-      signal("SIGKILL"); // grandchildren left behind in the group
-      out.end();
-    })();
-    return stopping;
-  };
+  // Own process group: tsx and next spawn grandchildren.
+  const proc = startProcess(name, command, args, { cwd: options.cwd, env: options.env, detached: true, output: { file: logFile } });
+  if (proc.child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  const stop = async (graceMs = 10_000) => void (await proc.stop({ graceMs }));
   const forget = onCleanup(`process ${name}`, () => stop(3_000));
-  void exit.then(forget);
+  void proc.exited.then(forget);
   return {
     name,
-    pid,
+    pid: proc.child.pid,
     logFile,
     get exited() {
-      return exited;
+      return proc.done;
     },
     stop,
   };
@@ -91,25 +48,15 @@ export async function runCommand(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-    const forget = onCleanup(`command ${command}`, async () => void child.kill("SIGKILL"));
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      forget();
-      reject(error);
-    });
-    child.once("exit", (code, sig) => {
-      clearTimeout(timer);
-      forget();
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} failed (${sig ?? `exit ${code}`}):\n${output.slice(-2_000)}`));
-    });
-  });
+  const proc = startProcess(command, command, args, { cwd: options.cwd, env: options.env });
+  const timer = setTimeout(() => proc.signal("SIGKILL"), options.timeoutMs);
+  const forget = onCleanup(`command ${command}`, async () => proc.signal("SIGKILL"));
+  const code = await proc.exited;
+  clearTimeout(timer);
+  forget();
+  const output = proc.output();
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${code ?? "by a signal"}):\n${output.slice(-2_000)}`);
+  return output;
 }
 
 /** Polls `check` until it returns true, or throws after timeoutMs. */

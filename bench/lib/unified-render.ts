@@ -1,5 +1,4 @@
 import type { Element, Root as HastRoot } from "hast";
-import readingTime from "reading-time";
 import rehypeExternalLinks from "rehype-external-links";
 import rehypeHighlight from "rehype-highlight";
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
@@ -11,7 +10,7 @@ import remarkRehype from "remark-rehype";
 import { common, createLowlight } from "lowlight";
 import { unified } from "unified";
 import { toString as hastToString } from "hast-util-to-string";
-import type { RenderedPost, TocEntry } from "@/server/render";
+import { withReadingNumbers, type RenderedPost, type TocEntry } from "@/server/render";
 import { visit } from "unist-util-visit";
 
 // The render pipeline InkWell used before markdown-it (remark + GFM → rehype → rehype-sanitize), kept
@@ -68,7 +67,6 @@ const processor = unified()
 
 
 
-const EXCERPT_MAX = 240;
 
 /** Renders Markdown to sanitized HTML plus the numbers shown next to a post. Pure and synchronous. */
 export function renderMarkdownWithUnified(markdown: string): RenderedPost {
@@ -82,21 +80,5 @@ export function renderMarkdownWithUnified(markdown: string): RenderedPost {
       toc.push({ depth: node.tagName === "h2" ? 2 : 3, id: node.properties.id, text: hastToString(node).trim() });
     }
   });
-  const stats = readingTime(text);
-  return {
-    html,
-    toc,
-    text,
-    excerpt: makeExcerpt(text),
-    wordCount: stats.words,
-    // A non-empty post takes at least a minute to read; an empty one takes none.
-    readingTimeMinutes: stats.words === 0 ? 0 : Math.max(1, Math.ceil(stats.minutes)),
-  };
-}
-
-function makeExcerpt(text: string): string {
-  if (text.length <= EXCERPT_MAX) return text;
-  const cut = text.slice(0, EXCERPT_MAX - 1);
-  const lastSpace = cut.lastIndexOf(" ");
-  return `${(lastSpace > EXCERPT_MAX / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
+  return withReadingNumbers({ html, toc, text });
 }

@@ -34,10 +34,11 @@ async function main(): Promise<void> {
   proxied.port = String(counter.port);
   process.env.DATABASE_URL = proxied.toString(); // before the app's modules read it
 
-  const { createPost, updatePost, publishPost } = await import("@/server/posts/service");
+  const { createPost, updatePost } = await import("@/server/posts/write");
+  const { publishPost } = await import("@/server/posts/publishing");
   const { processPost } = await import("@/server/posts/process-post");
   const { closeDb } = await import("@/server/db");
-  const { closeProducer } = await import("@/server/jobs/producer");
+  const { closeSharedRedis } = await import("@/server/jobs/redis");
   try {
     const authorId = randomUUID();
     const variants = [makeMarkdown(20_000, 11), makeMarkdown(20_000, 12)];
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     };
     console.log(`BENCH_PROBE_RESULT ${JSON.stringify(result)}`);
   } finally {
-    await closeProducer().catch(() => {});
+    await closeSharedRedis().catch(() => {});
     await closeDb().catch(() => {});
     await counter.close();
   }

@@ -31,7 +31,7 @@ async function pgbenchTps(databaseUrl: string, seconds: number): Promise<number>
 }
 
 async function savesPerSecond(durationMs: number): Promise<{ perSecond: number; saves: number; ms: number }> {
-  const { createPost, updatePost } = await import("@/server/posts/service");
+  const { createPost, updatePost } = await import("@/server/posts/write");
   const authorId = randomUUID();
   const variants = [makeMarkdown(20_000, 21), makeMarkdown(20_000, 22)];
   const posts = await mapLimit(Array.from({ length: WRITERS }, (_, i) => i), WRITERS, (i) =>

@@ -8,15 +8,15 @@ import { sleep } from "../lib/stats";
 import { findStaticFile, hammer, PAGE_CONNECTIONS } from "./public-page";
 import { createWriterPosts, mergeSaveRuns, runSaves, type SaveRun, type SavedPost } from "./save-latency";
 
-// The scenarios over HTTP, sharing two production servers started side by side on the same database:
-// `next start` (saves enqueue; a worker process renders) and `next start` with BENCH_INLINE_PROCESSING=1
-// (saves render inside the request). Save phases alternate between the two so drift on this shared machine
-// hits both alike; only one server is under load at a time. Then 5. the public post page.
+// The scenarios over HTTP, on a production server (`next start`; saves enqueue, a worker process renders).
+// Save phases alternate between async (as production runs) and inline processing (each save followed by
+// rendering its version in this process, with the worker's queue paused), so drift on this shared machine
+// hits both alike. Then 5. the public post page.
 
 const CONCURRENCIES = [10, 50] as const;
 
 async function queueIdle(): Promise<boolean> {
-  const { queueDepths } = await import("@/server/jobs/producer");
+  const { queueDepths } = await import("@/server/jobs/queues");
   const d = await queueDepths();
   return d.waiting + d.active + d.delayed === 0;
 }
@@ -29,11 +29,18 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
   try {
     const worker = await startWorkerProcess(ctx, "worker-http");
     started.push(worker);
-    const [portAsync, portInline] = [await freePort(), await freePort()];
-    const web = await startWeb(ctx, portAsync, { inline: false });
+    const web = await startWeb(ctx, await freePort());
     started.push(web);
-    const inline = await startWeb(ctx, portInline, { inline: true });
-    started.push(inline);
+    const { queue } = await import("@/server/jobs/queues");
+    /** Inline slices: the worker takes no job, the bench renders each saved version itself. */
+    const runInline = async (label: string, concurrency: number, durationMs: number) => {
+      await queue("posts").pause();
+      try {
+        return await runSaves(ctx, label, web.baseUrl, posts, concurrency, durationMs, { renderInline: true });
+      } finally {
+        await queue("posts").resume();
+      }
+    };
 
     // Writers: one account each, signed in through next-auth; one 20 KB post each.
     const runId = ctx.queuePrefix.replace(/\W/g, "").slice(-8);
@@ -48,7 +55,7 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
     const warmMs = ctx.quick ? 1_500 : 3_000;
     const everyWriter = Math.max(...CONCURRENCIES);
     await runSaves(ctx, "warm-up async", web.baseUrl, posts, everyWriter, warmMs);
-    await runSaves(ctx, "warm-up inline", inline.baseUrl, posts, everyWriter, warmMs);
+    await runInline("warm-up inline", everyWriter, warmMs);
     await waitUntil("the queue to drain", queueIdle, 60_000, 250);
 
     // Per concurrency: async, inline, inline, async (half the phase each), merged per side.
@@ -57,9 +64,9 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
     for (const c of CONCURRENCIES) {
       const slices: Record<"async" | "inline", SaveRun[]> = { async: [], inline: [] };
       for (const side of ["async", "inline", "inline", "async"] as const) {
-        const server = side === "async" ? web : inline;
-        const label = side === "async" ? "async (worker renders)" : "inline (BENCH_INLINE_PROCESSING=1)";
-        slices[side].push(await runSaves(ctx, label, server.baseUrl, posts, c, sliceMs));
+        slices[side].push(
+          side === "async" ? await runSaves(ctx, "async (worker renders)", web.baseUrl, posts, c, sliceMs) : await runInline("inline (rendered before the answer)", c, sliceMs),
+        );
         // The worker's backlog from an async slice must not run into the next slice.
         await waitUntil("the queue to drain", queueIdle, 90_000, 100);
         await sleep(300);
@@ -81,7 +88,6 @@ export async function runHttpScenarios(ctx: BenchContext): Promise<ScenarioResul
       rows.push(makeRow(`save p99, ${c} writers: async vs inline processing`, a.latency.p99, b.latency.p99, "ms", "lower"));
       rows.push(makeRow(`save throughput, ${c} writers: async vs inline processing`, a.perSecond, b.perSecond, "req/s", "higher"));
     }
-    await inline.child.stop();
 
     // 5. The public post page of a published post.
     await waitUntil("the queue to drain", queueIdle, 90_000, 250);

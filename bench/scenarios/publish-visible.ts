@@ -90,7 +90,9 @@ async function redisRoundTrip(ctx: BenchContext, rate: number, durationMs: numbe
 }
 
 export async function runPublishScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const { createPost, getOwnPost, publishPost, unpublishPost, updatePost } = await import("@/server/posts/service");
+  const { createPost, updatePost } = await import("@/server/posts/write");
+  const { getOwnPost } = await import("@/server/posts/own-reads");
+  const { publishPost, unpublishPost } = await import("@/server/posts/publishing");
   const { postStatusEvents } = await import("@/server/jobs/status-feed");
   const notes: string[] = [];
   const worker = await startWorkerProcess(ctx, "worker-publish");

@@ -6,8 +6,9 @@ import { formatSummary, round, summarize, type Summary } from "../lib/stats";
 
 // 1. Save latency: posts.update over HTTP against `next start`, N concurrent writers, each saving its own
 // 20 KB post with the version the previous save returned (a stale one would be a 409 CONFLICT), each save
-// alternating between two texts so every save is a real change. Measured against the same server started
-// with BENCH_INLINE_PROCESSING=1 (rendering inside the request) by run-time interleaving in http.ts.
+// alternating between two texts so every save is a real change. Compared, by run-time interleaving in
+// http.ts, with inline processing: each save followed by rendering its version (processPost, what the
+// worker runs) before the writer's next save, with the worker paused.
 
 export const SAVE_POST_BYTES = 20_000;
 
@@ -56,7 +57,9 @@ export async function runSaves(
   posts: SavedPost[],
   concurrency: number,
   durationMs: number,
+  options: { renderInline?: boolean } = {},
 ): Promise<SaveRun> {
+  const { processPost } = await import("@/server/posts/process-post");
   if (posts.length < concurrency) throw new Error(`need ${concurrency} posts, have ${posts.length}`);
   const conflictsBefore = posts.reduce((s, p) => s + p.conflicts, 0);
   const load = await runLoad({
@@ -73,6 +76,13 @@ export async function runSaves(
         body: JSON.stringify({ json: { id: post.id, version: post.version, markdown: post.texts[post.turn % 2] } }),
       };
     },
+    // Inline processing: the writer waits for the rendering too, as when the save request rendered.
+    afterResponse: options.renderInline
+      ? async (loop) => {
+          const post = posts[loop]!;
+          await processPost({ postId: post.id, version: post.version });
+        }
+      : undefined,
     onResponse: (loop, status, body) => {
       const post = posts[loop]!;
       let parsed: UpdateEnvelope;

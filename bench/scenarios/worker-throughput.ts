@@ -50,7 +50,7 @@ function drain(worker: Worker, target: number, timeoutMs: number, accept: (resul
 }
 
 async function realWorkerRate(markdowns: string[], timeoutMs: number): Promise<DrainResult> {
-  const { createPost } = await import("@/server/posts/service");
+  const { createPost } = await import("@/server/posts/write");
   const { createPostWorker } = await import("@/worker/post-worker");
   const authorId = randomUUID(); // posts reference their author by id only (no foreign key)
   // Creating a post enqueues its job; no worker is running yet, so they wait in the queue.

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "../ui/button";
-import type { Conflict } from "./draft-store";
+import type { Conflict } from "./draft-snapshot";
 import { Modal } from "./modal";
 import { fieldsOf, type PostFields } from "./post-fields";
 import { TextDiff } from "./text-diff";

@@ -1,96 +1,24 @@
 import { postCreateSchema, type PostUpdateInput } from "@/lib/validations/post";
-import type { OwnPost, SavedPost } from "@/server/posts/service";
-import { errorCode, errorField, errorMessage, serverFieldErrors, type FieldErrors } from "../trpc-errors";
-import { readLocalDraft, removeLocalDrafts, writeLocalDraft, type LocalDraft } from "./local-drafts";
-import {
-  changedFields,
-  checkField,
-  emptyFields,
-  fieldKeys,
-  fieldsOf,
-  mergeFields,
-  normalizedField,
-  sameField,
-  sameFields,
-  type FieldKey,
-  type PostFields,
-} from "./post-fields";
+import type { OwnPost, SavedPost } from "@/trpc/types";
+import type { FieldErrors } from "../trpc-errors";
+import { isDirty, type DraftSnapshot, type DraftStoreOptions } from "./draft-snapshot";
+import { readLocalDraft, removeLocalDrafts, writeLocalDraft } from "./local-drafts";
+import { changedFields, checkField, emptyFields, fieldKeys, fieldsOf, mergeFields, normalizedField, sameField, sameFields, type FieldKey, type PostFields } from "./post-fields";
+import { classifySaveError } from "./save-errors";
 
 // The editor's draft and its way to the server, outside React: what is on screen, what the server has
 // (and at which version), autosave about a second after typing stops (and at least every ten seconds
 // while typing goes on), retries while offline, a local
 // copy of every keystroke until the server confirms it, and conflicts that never overwrite silently.
-// React reads it with useSyncExternalStore.
+// React reads it with useSyncExternalStore. Its state is draft-snapshot.ts; what a failed save means,
+// save-errors.ts.
 
 export const AUTOSAVE_DELAY_MS = 1_000;
 /** The longest an edit waits for a pause in typing: steady typing still reaches the server this often. */
 export const AUTOSAVE_MAX_WAIT_MS = 10_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
-export type SaveState =
-  /** Nothing to save: the server has it all (or a new post is still empty). */
-  | { kind: "idle" }
-  /** Changes wait for the pause in typing. */
-  | { kind: "pending" }
-  | { kind: "saving" }
-  /** The server could not be reached; the next attempt is at `retryAt`. */
-  | { kind: "offline"; retryAt: number }
-  /** The server refused or failed; retried at `retryAt` when that may help. `signedOut`: the session ended. */
-  | { kind: "failed"; message: string; retryAt: number | null; signedOut?: boolean }
-  /** Nothing that can be sent: a new post without a title, or only fields with errors. */
-  | { kind: "blocked" }
-  /** Refused because the post changed elsewhere: the writer chooses (see `conflict`). */
-  | { kind: "conflict" };
-
-export interface Conflict {
-  /** The post as the server has it now. */
-  server: OwnPost;
-  /** The version the refused edit was based on. */
-  baseVersion: number;
-}
-
-export interface DraftSnapshot {
-  postId: string | null;
-  /** What the server has, and its version; null for a post never saved. */
-  base: { fields: PostFields; version: number } | null;
-  draft: PostFields;
-  /** Bumped whenever the body is replaced from outside the editor (restore, take theirs). */
-  docRevision: number;
-  dirty: boolean;
-  save: SaveState;
-  /** When the server last confirmed a save in this session (ms since the epoch). */
-  savedAt: number | null;
-  fieldErrors: FieldErrors;
-  conflict: Conflict | null;
-  conflictDialogOpen: boolean;
-  /** A copy kept in this browser that differs from the server's text, offered back. */
-  localOffer: LocalDraft | null;
-}
-
-export interface DraftStoreOptions {
-  initialPost: OwnPost | null;
-  api: {
-    create(input: { title: string; markdown: string }): Promise<OwnPost>;
-    update(input: PostUpdateInput): Promise<SavedPost>;
-    byId(id: string): Promise<OwnPost>;
-  };
-  /** Every post the server answers with (to update cached queries); a save's answer has no html. */
-  onServerPost(post: OwnPost | SavedPost): void;
-  /** The first save of a new post created it. */
-  onCreated(post: OwnPost): void;
-}
-
 type SaveTrigger = "auto" | "manual" | "retry";
-
-function isDirty(postId: string | null, draft: PostFields, base: DraftSnapshot["base"]): boolean {
-  if (!postId || !base) return !sameFields(draft, emptyFields);
-  return changedFields(draft, base.fields).length > 0;
-}
-
-/** Errors worth retrying by themselves: the network, or the server being briefly unwell. */
-function retryable(code: string | null): boolean {
-  return code === null || code === "INTERNAL_SERVER_ERROR" || code === "SERVICE_UNAVAILABLE" || code === "TOO_MANY_REQUESTS" || code === "TIMEOUT" || code === "UNAUTHORIZED";
-}
 
 export class DraftStore {
   private snapshot: DraftSnapshot;
@@ -374,43 +302,28 @@ export class DraftStore {
   }
 
   private handleError(error: unknown, sentDraft: PostFields): void {
-    const code = errorCode(error);
-    const message = errorMessage(error, "Saving failed.");
-    if (code === "CONFLICT" && errorField(error) === "slug") {
-      this.rejected.slug = { value: normalizedField(sentDraft, "slug"), message };
-      this.set({ fieldErrors: { ...this.snapshot.fieldErrors, slug: [message] }, save: { kind: "pending" } });
-      this.scheduleAutosave(0); // the rest of the edit is saved without the slug
-      return;
+    const failure = classifySaveError(error);
+    switch (failure.kind) {
+      case "refused-fields":
+        // Not sent again until changed; the rest of the edit is saved without them.
+        for (const [key, message] of Object.entries(failure.messages) as [FieldKey, string][]) {
+          this.rejected[key] = { value: normalizedField(sentDraft, key), message };
+        }
+        this.set({ fieldErrors: { ...this.snapshot.fieldErrors, ...failure.fieldErrors }, save: { kind: "pending" } });
+        this.scheduleAutosave(0);
+        return;
+      case "conflict":
+        void this.openConflict();
+        return;
+      case "offline":
+        this.set({ save: { kind: "offline", retryAt: this.scheduleRetry() } });
+        return;
+      case "failed":
+        this.set({
+          save: { kind: "failed", message: failure.message, retryAt: failure.retry ? this.scheduleRetry() : null, ...(failure.signedOut && { signedOut: true }) },
+        });
+        return;
     }
-    if (code === "CONFLICT") {
-      void this.openConflict();
-      return;
-    }
-    const fields = serverFieldErrors(error);
-    const keys = Object.keys(fields).filter((key): key is FieldKey => (fieldKeys as readonly string[]).includes(key));
-    if (keys.length > 0) {
-      for (const key of keys) this.rejected[key] = { value: normalizedField(sentDraft, key), message: fields[key]?.[0] ?? message };
-      this.set({ fieldErrors: { ...this.snapshot.fieldErrors, ...fields }, save: { kind: "pending" } });
-      this.scheduleAutosave(0);
-      return;
-    }
-    if (code === null) {
-      this.set({ save: { kind: "offline", retryAt: this.scheduleRetry() } });
-      return;
-    }
-    if (code === "NOT_FOUND") {
-      this.set({ save: { kind: "failed", message: "This post no longer exists. Your text is kept on this device: copy it somewhere safe.", retryAt: null } });
-      return;
-    }
-    if (code === "UNAUTHORIZED") {
-      this.set({ save: { kind: "failed", message: "You are signed out. Sign in again in another tab; saving resumes then.", retryAt: this.scheduleRetry(), signedOut: true } });
-      return;
-    }
-    if (retryable(code)) {
-      this.set({ save: { kind: "failed", message: "The server could not save just now.", retryAt: this.scheduleRetry() } });
-      return;
-    }
-    this.set({ save: { kind: "failed", message, retryAt: null } });
   }
 
   private async openConflict(): Promise<void> {

@@ -62,9 +62,11 @@ export interface FormattingToolbarProps {
   disabled?: boolean;
   onFormat(command: FormatCommand): void;
   onInsertImage(url: string, alt: string): void;
+  /** Image files picked from the device: to upload (the Image panel's "Upload from device"). */
+  onUploadImages?(files: File[]): void;
 }
 
-export function FormattingToolbar({ controls, disabled, onFormat, onInsertImage }: FormattingToolbarProps) {
+export function FormattingToolbar({ controls, disabled, onFormat, onInsertImage, onUploadImages }: FormattingToolbarProps) {
   const [active, setActive] = useState(0);
   const [imageOpen, setImageOpen] = useState(false);
   const toolbarRef = useRef<HTMLDivElement>(null);
@@ -146,13 +148,21 @@ export function FormattingToolbar({ controls, disabled, onFormat, onInsertImage 
             setImageOpen(false);
             imageButtonRef.current?.focus();
           }}
+          onUpload={
+            onUploadImages
+              ? (files) => {
+                  setImageOpen(false);
+                  onUploadImages(files);
+                }
+              : undefined
+          }
         />
       ) : null}
     </div>
   );
 }
 
-function ImageForm({ id, onInsert, onCancel }: { id: string; onInsert(url: string, alt: string): void; onCancel(): void }) {
+function ImageForm({ id, onInsert, onCancel, onUpload }: { id: string; onInsert(url: string, alt: string): void; onCancel(): void; onUpload?(files: File[]): void }) {
   const [url, setUrl] = useState("");
   const [alt, setAlt] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -218,6 +228,24 @@ function ImageForm({ id, onInsert, onCancel }: { id: string; onInsert(url: strin
           Cancel
         </Button>
       </div>
+      {onUpload ? (
+        <div className="flex items-center gap-2 sm:col-span-3">
+          <label htmlFor={`${id}-file`} className="text-xs font-medium text-stone-700">
+            Or upload from your device
+          </label>
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept="image/jpeg,image/png,image/webp,image/avif,image/gif,image/heic"
+            multiple
+            className="text-sm text-stone-700 file:mr-2 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2 file:py-1"
+            onChange={(event) => {
+              const files = [...(event.target.files ?? [])];
+              if (files.length > 0) onUpload(files);
+            }}
+          />
+        </div>
+      ) : null}
       {error ? (
         <p id={errorId} className="text-sm font-medium text-red-700 sm:col-span-3">
           <span aria-hidden="true">⚠ </span>

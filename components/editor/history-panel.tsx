@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { OwnPost, SavedPost } from "@/server/posts/service";
+import type { OwnPost, SavedPost } from "@/trpc/types";
 import { useTRPC } from "@/trpc/react";
 import { errorCode, errorMessage } from "../trpc-errors";
 import { Badge } from "../ui/badge";

@@ -27,24 +27,26 @@ function loadPasteConverter() {
   return pasteConverter;
 }
 
-export const IMAGE_PASTE_MESSAGE =
-  "Image upload is not available yet, so the pasted image was not added. To show an image, put it online and add it with the Image button.";
+import { imageFilesOf } from "./image-upload";
+
+/** Images inside pasted rich text are not fetched from the page they came from. */
+const DROPPED_IMAGES_MESSAGE = "copy each image itself to upload it, or add it by address with the Image button.";
 
 /**
  * Pasted rich text becomes Markdown; plain text (and anything pasted into a code block) stays as it is;
  * an image file is refused with a message, never silently.
  */
-function handlePaste(event: ClipboardEvent, view: EditorView, announce: (message: string) => void): boolean {
+function handlePaste(event: ClipboardEvent, view: EditorView, announce: (message: string) => void, onImageFiles: (files: File[]) => void): boolean {
   const data = event.clipboardData;
   if (!data) return false;
   const html = data.getData("text/html");
   const plain = data.getData("text/plain");
   const { from, to } = view.state.selection.main;
   if (!html.trim() || insideCode(view.state, from)) {
-    const hasImageFile = [...data.items].some((item) => item.kind === "file" && item.type.startsWith("image/"));
-    if (!hasImageFile || plain) return false;
+    const files = imageFilesOf(data);
+    if (files.length === 0 || plain) return false;
     event.preventDefault();
-    announce(IMAGE_PASTE_MESSAGE);
+    onImageFiles(files); // uploaded; the Markdown goes in once the writer has described the image
     return true;
   }
   event.preventDefault();
@@ -58,7 +60,7 @@ function handlePaste(event: ClipboardEvent, view: EditorView, announce: (message
     ({ htmlToMarkdown }) => {
       const pasted = htmlToMarkdown(html);
       insert(pasted.rich && pasted.markdown ? pasted.markdown : plain);
-      if (pasted.droppedImages > 0) announce(`${pasted.droppedImages === 1 ? "One image was" : `${pasted.droppedImages} images were`} left out: ${IMAGE_PASTE_MESSAGE}`);
+      if (pasted.droppedImages > 0) announce(`${pasted.droppedImages === 1 ? "One image was" : `${pasted.droppedImages} images were`} left out: ${DROPPED_IMAGES_MESSAGE}`);
       else if (pasted.rich) announce("Pasted as Markdown.");
     },
     () => insert(plain),
@@ -87,6 +89,8 @@ export interface MarkdownEditorProps {
   invalid?: boolean;
   placeholder?: string;
   className?: string;
+  /** Image files pasted or dropped into the text: to upload. */
+  onImageFiles?(files: File[]): void;
 }
 
 /** Marks changes that come from outside (not typing), so they are not reported back as edits. */
@@ -128,7 +132,7 @@ const inkTheme = EditorView.theme({
   "&.cm-focused .cm-selectionBackground": { backgroundColor: "var(--color-accent-200) !important" },
 });
 
-export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy, describedBy, invalid, placeholder, className }: MarkdownEditorProps) {
+export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy, describedBy, invalid, placeholder, className, onImageFiles }: MarkdownEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const revisionRef = useRef(revision);
@@ -136,6 +140,7 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
   const [pasteNotice, setPasteNotice] = useState("");
   const reportChange = useEffectEvent((text: string) => onChange(text));
   const announce = useEffectEvent((message: string) => setPasteNotice(message));
+  const imageFiles = useEffectEvent((files: File[]) => onImageFiles?.(files));
   const initialValue = useEffectEvent(() => value);
   const contentAttributes = useEffectEvent(() => ({ id, labelledBy, placeholder }));
 
@@ -163,7 +168,16 @@ export function MarkdownEditor({ ref, id, value, revision, onChange, labelledBy,
           markdown({ base: markdownLanguage, codeLanguages: languages, addKeymap: false }),
           Prec.highest(keymap.of(markdownEnterKeymap)),
           pasteURLAsLink,
-          EditorView.domEventHandlers({ paste: (event, view) => handlePaste(event, view, announce) }),
+          EditorView.domEventHandlers({
+            paste: (event, view) => handlePaste(event, view, announce, imageFiles),
+            drop: (event) => {
+              const files = imageFilesOf(event.dataTransfer);
+              if (files.length === 0) return false;
+              event.preventDefault();
+              imageFiles(files);
+              return true;
+            },
+          }),
           syntaxHighlighting(inkHighlight),
           inkTheme,
           placeholderText(attributes.placeholder ?? ""),

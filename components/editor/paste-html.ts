@@ -1,8 +1,6 @@
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
-import { toMdast } from "hast-util-to-mdast";
-import { gfmToMarkdown } from "mdast-util-gfm";
-import { toMarkdown } from "mdast-util-to-markdown";
+import { hastToMarkdown } from "@/lib/markdown/hast-to-markdown";
 
 // Rich text pasted from a document or a web page, as Markdown: the syntax-tree tools (HTML → hast →
 // mdast → Markdown, with GFM for tables and strikethrough) do the conversion; this file only tidies what
@@ -95,15 +93,5 @@ export function htmlToMarkdown(html: string): PastedMarkdown {
   const counter = { droppedImages: 0 };
   const tree = tidy(fromHtml(html, { fragment: true }), counter);
   if (!hasFormatting(tree)) return { rich: false, markdown: "", droppedImages: counter.droppedImages };
-  const mdast = toMdast(tree);
-  const markdown = toMarkdown(mdast, {
-    extensions: [gfmToMarkdown()],
-    bullet: "-",
-    emphasis: "_",
-    strong: "*",
-    fences: true,
-    rule: "-",
-    listItemIndent: "one",
-  });
-  return { rich: true, markdown: markdown.trim(), droppedImages: counter.droppedImages };
+  return { rich: true, markdown: hastToMarkdown(tree), droppedImages: counter.droppedImages };
 }

@@ -1,25 +1,21 @@
-import { normalizeSlug, postUpdateSchema } from "@/lib/validations/post";
-import type { SavedPost } from "@/server/posts/service";
+import { normalizeSlug, postUpdateSchema, type PostUpdateInput } from "@/lib/validations/post";
+import type { SavedPost } from "@/trpc/types";
 
 // The editable parts of a post as the editor holds them: plain strings (an empty field is ""), tags as
-// their normalised chips. Shared by the draft store, the local copies and the conflict dialog.
+// their normalised chips. Shared by the draft store, the local copies and the conflict dialog. The
+// fields are the update input's (lib/validations/post.ts): a field added there appears here, and
+// TypeScript points at fieldsOf and emptyFields until they carry it.
 
-export interface PostFields {
-  title: string;
-  markdown: string;
-  slug: string;
-  /** The writer's own excerpt ("" uses the computed one). */
-  excerpt: string;
-  tags: string[];
-  coverImageUrl: string;
-  /** The cover's description for readers who cannot see it ("" for none). */
-  coverImageAlt: string;
-  canonicalUrl: string;
-}
+/** What the writer can edit: every input of posts.update but the post's id and version. */
+export type FieldKey = Exclude<keyof PostUpdateInput, "id" | "version">;
 
-export type FieldKey = keyof PostFields;
+/**
+ * A post's editable fields as the editor holds them: `tags` as chips, every other field as its text
+ * ("" for none; `excerpt` is the writer's own excerpt, "" using the computed one).
+ */
+export type PostFields = { [K in FieldKey]: K extends "tags" ? string[] : string };
 
-export const fieldKeys: readonly FieldKey[] = ["title", "markdown", "slug", "excerpt", "tags", "coverImageUrl", "coverImageAlt", "canonicalUrl"];
+export const fieldKeys = Object.keys(postUpdateSchema.shape).filter((key): key is FieldKey => key !== "id" && key !== "version");
 
 export const emptyFields: PostFields = { title: "", markdown: "", slug: "", excerpt: "", tags: [], coverImageUrl: "", coverImageAlt: "", canonicalUrl: "" };
 

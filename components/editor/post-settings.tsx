@@ -8,6 +8,7 @@ import { FormField } from "../ui/form-field";
 import { Input } from "../ui/input";
 import { Textarea } from "../ui/textarea";
 import type { PostFields } from "./post-fields";
+import { CoverUpload } from "./cover-upload";
 import { TagsField } from "./tags-field";
 
 // The post's settings beside the editor: its address, excerpt, tags, cover image and canonical URL.
@@ -108,6 +109,8 @@ export function PostSettings({ fields, errors, onChange, isNew, wasPublic, usern
           />
         )}
       </FormField>
+
+      <CoverUpload disabled={disabled} onUploaded={(coverImageUrl) => onChange({ coverImageUrl })} />
 
       <FormField
         id="post-cover-alt"

@@ -1,6 +1,6 @@
 "use client";
 
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { canGoLive } from "../post-state";
 import { Button } from "../ui/button";
 import type { ReviewAction } from "./review-sheet";

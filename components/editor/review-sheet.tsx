@@ -3,8 +3,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { postScheduleSchema } from "@/lib/validations/post";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { useTRPC } from "@/trpc/react";
+import { NewsletterChoiceField, useNewsletterChoice } from "../newsletter/post-newsletter-panel";
 import { unpublishedChanges } from "../post-state";
 import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";
@@ -43,8 +44,11 @@ export function ReviewSheet({ action, post, username, onClose, onDone }: ReviewS
   const [when, setWhen] = useState<"now" | "later">("now");
   const [at, setAt] = useState(suggestedTime);
   const [atError, setAtError] = useState<string | null>(null);
-  const publish = useMutation(trpc.posts.publish.mutationOptions({ onSuccess: (next) => onDone(next, "now") }));
-  const schedule = useMutation(trpc.posts.schedule.mutationOptions({ onSuccess: (next) => onDone(next, "scheduled") }));
+  // A first publication may also email the writer's subscribers (now, or when the schedule publishes it).
+  const [emailSubscribers, setEmailSubscribers] = useState(true);
+  const newsletter = useNewsletterChoice(post.id, action === "publish");
+  const publish = useMutation(trpc.posts.publish.mutationOptions({ onSuccess: async (next) => { await newsletter.afterPublish(emailSubscribers); onDone(next, "now"); } }));
+  const schedule = useMutation(trpc.posts.schedule.mutationOptions({ onSuccess: async (next) => { await newsletter.afterPublish(emailSubscribers); onDone(next, "scheduled"); } }));
   const unpublish = useMutation(trpc.posts.unpublish.mutationOptions({ onSuccess: (next) => onDone(next, "now") }));
   const running = publish.isPending || schedule.isPending || unpublish.isPending;
   const failure = publish.error ?? schedule.error ?? unpublish.error;
@@ -188,6 +192,8 @@ export function ReviewSheet({ action, post, username, onClose, onDone }: ReviewS
             </fieldset>
           </>
         )}
+
+        {action === "publish" ? <NewsletterChoiceField name={`${id}-email`} subscribers={newsletter.subscribers} value={emailSubscribers} onChange={setEmailSubscribers} /> : null}
 
         {failure ? (
           <p role="alert" className="text-sm font-medium text-red-700">

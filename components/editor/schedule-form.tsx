@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { postScheduleSchema } from "@/lib/validations/post";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { useTRPC } from "@/trpc/react";
 import { errorMessage, serverFieldErrors } from "../trpc-errors";
 import { Button } from "../ui/button";

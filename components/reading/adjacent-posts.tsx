@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { PostLink } from "@/server/posts/service";
+import type { PostLink } from "@/trpc/types";
 
 /** The writer's previous (older) and next (newer) posts. */
 export function AdjacentPosts({ authorName, username, previous, next }: { authorName: string; username: string; previous: PostLink | null; next: PostLink | null }) {

@@ -89,6 +89,16 @@ export const postUpdateSchema = z.object({
   title: postTitleSchema.optional(),
   markdown: postMarkdownSchema.optional(),
   slug: postSlugSchema.optional(),
+  /**
+   * The writer's own excerpt; empty or null goes back to the computed one. Stored as the post's
+   * `excerptOverride` (the post's `excerpt` is what readers get: this one, or the worker's).
+   */
+  excerpt: storableText("The excerpt")
+    .trim()
+    .max(POST_EXCERPT_MAX, `The excerpt must be at most ${POST_EXCERPT_MAX} characters.`)
+    .transform((v) => (v === "" ? null : v))
+    .nullable()
+    .optional(),
   tags: postTagsSchema.optional(),
   coverImageUrl: optionalWebUrl("The cover image URL").optional(),
   /** Describes the cover for readers who cannot see it; empty or null removes it. */
@@ -99,13 +109,6 @@ export const postUpdateSchema = z.object({
     .nullable()
     .optional(),
   canonicalUrl: optionalWebUrl("The canonical URL").optional(),
-  /** The writer's own excerpt; empty or null goes back to the computed one. */
-  excerpt: storableText("The excerpt")
-    .trim()
-    .max(POST_EXCERPT_MAX, `The excerpt must be at most ${POST_EXCERPT_MAX} characters.`)
-    .transform((v) => (v === "" ? null : v))
-    .nullable()
-    .optional(),
 });
 export type PostUpdateInput = z.input<typeof postUpdateSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isReservedUsername, RESERVED_USERNAME_MESSAGE } from "./reserved-usernames";
 import { storableText } from "./text";
 
 // Shared by the sign-up/profile forms and the users router, so client and server agree on every rule.
@@ -17,6 +18,12 @@ export const usernameSchema = z
   .min(3, "Username must be at least 3 characters.")
   .max(30, "Username must be at most 30 characters.")
   .regex(/^[a-z0-9_]+$/, "Use only letters, digits and underscores.");
+
+/**
+ * A username being chosen: also not one kept back for the platform's pages. Look-ups keep
+ * usernameSchema, so an account that took such a name before it was reserved is still found.
+ */
+export const newUsernameSchema = usernameSchema.refine((name) => !isReservedUsername(name), RESERVED_USERNAME_MESSAGE);
 
 /**
  * Control characters (NUL, CR, LF, tab, C1), line and paragraph separators, and invisible marks:
@@ -47,7 +54,7 @@ export const bioSchema = storableText("Bio").trim().max(500, "Bio must be at mos
 
 export const userRegisterSchema = z.object({
   email: emailSchema,
-  username: usernameSchema,
+  username: newUsernameSchema,
   displayName: displayNameSchema,
   password: passwordSchema,
 });
@@ -90,3 +97,9 @@ export type UserForgotPasswordInput = z.input<typeof userForgotPasswordSchema>;
 
 export const userResetPasswordSchema = z.object({ token: emailTokenSchema, password: passwordSchema });
 export type UserResetPasswordInput = z.input<typeof userResetPasswordSchema>;
+
+/** Deleting the account: the password, and the username typed out (checked against the account's). */
+export const accountDeleteSchema = z.object({
+  password: z.string().min(1, "Enter your password to delete your account.").max(1024, "That password is too long."),
+  confirmation: z.string().trim().max(100, "Type your username to confirm.").transform((v) => v.replace(/^@/, "").toLowerCase()),
+});

@@ -4,7 +4,8 @@ import { HonoAdapter } from "@bull-board/hono";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
 import { env } from "../env.js";
-import { accountsQueue, processPostQueue } from "../jobs/producer";
+import { queue } from "../jobs/queues";
+import { queues, type QueueName } from "../jobs/registry";
 
 // Bull Board, the operators' view of the queue (waiting, active, failed jobs; retry, clean), served
 // inside the web process. Only writers whose email is in ADMIN_EMAILS reach it (see the route).
@@ -59,7 +60,8 @@ export function createQueueBoard(options: { writes: boolean; appOrigin?: string 
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_BOARD_PATH);
   const readOnlyMode = !options.writes;
   createBullBoard({
-    queues: [new BullMQAdapter(processPostQueue(), { readOnlyMode }), new BullMQAdapter(accountsQueue(), { readOnlyMode })],
+    // Every queue of the job registry.
+    queues: (Object.keys(queues) as QueueName[]).map((name) => new BullMQAdapter(queue(name), { readOnlyMode })),
     serverAdapter,
     options: { uiConfig: { boardTitle: readOnlyMode ? "InkWell queues (read-only)" : "InkWell queues" } },
   });

@@ -1,3 +1,6 @@
+import { portabilityRouter } from "./routers/portability";
+import { newsletterRouter } from "./routers/newsletter";
+import { mediaRouter } from "./routers/media";
 import { postsRouter } from "./routers/posts";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -6,6 +9,9 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   users: usersRouter,
   posts: postsRouter,
+  portability: portabilityRouter,
+  newsletter: newsletterRouter,
+  media: mediaRouter,
 });
 
 export type AppRouter = typeof appRouter;

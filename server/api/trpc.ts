@@ -1,6 +1,7 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { AppError, type AppErrorCode } from "../errors";
 
 // The one tRPC core file: context, initialisation, and the procedure builders every router uses.
 // Free of next-auth imports: the route handler resolves the session and tests pass one directly.
@@ -32,9 +33,22 @@ export function createTRPCContext(opts: { session: Session | null; headers: Head
   return { session, headers: opts.headers, revalidateSession: opts.revalidateSession ?? (() => Promise.resolve(session)) };
 }
 
-function fieldOf(cause: unknown): string | null {
-  // tRPC copies a plain-object cause onto an Error (UnknownCauseError), so `field` is an own property.
-  return cause instanceof Error && "field" in cause && typeof cause.field === "string" ? cause.field : null;
+/** The tRPC code of each domain refusal (server/errors.ts); the REST responder has its own table. */
+const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  INVALID: "BAD_REQUEST",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+};
+
+/**
+ * The first thing a validation failure says, as a sentence: the input schemas' messages are written
+ * for writers ("The post is too long: at most 100,000 characters."); the rest is in `data.zodError`.
+ */
+function firstMessage(error: ZodError): string {
+  return error.issues[0]?.message ?? "The request is not valid.";
 }
 
 /**
@@ -53,15 +67,17 @@ const t = initTRPC.context<TRPCContext>().create({
       const { stack: _stack, ...data } = shape.data;
       return { ...shape, message: INTERNAL_ERROR_MESSAGE, data: { ...data, zodError: null, field: null } };
     }
+    const invalidInput = error.cause instanceof ZodError ? error.cause : null;
     return {
       ...shape,
+      message: invalidInput ? firstMessage(invalidInput) : shape.message,
       data: {
         ...shape.data,
         // Field-level messages for forms: { fieldErrors: { title: ["Give the post a title."] } }.
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        zodError: invalidInput ? z.flattenError(invalidInput) : null,
         // Which input a refusal is about (a taken slug, a wrong current password), so forms mark that
-        // field without matching the message: throw `new TRPCError({ …, cause: { field: "slug" } })`.
-        field: fieldOf(error.cause),
+        // field without matching the message: `new AppError("CONFLICT", …, { field: "slug" })`.
+        field: error.cause instanceof AppError ? error.cause.field : null,
       },
     };
   },
@@ -70,10 +86,23 @@ const t = initTRPC.context<TRPCContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/**
+ * The services' refusals (AppError) as tRPC errors, for HTTP clients and server-side callers alike; the
+ * AppError stays the cause, where the formatter finds its `field`. Anything else passes as it is.
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Refuses anonymous calls; after it, `ctx.session.user` is the signed-in writer. Fails closed. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   }

@@ -3,16 +3,16 @@ import Credentials from "next-auth/providers/credentials";
 import { userSignInSchema, userSignUpConfirmSchema } from "@/lib/validations/user";
 import { env } from "../env.js";
 import { logger } from "../logger";
-import { RateLimitedError, clientIp, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
-import { SESSION_LIFETIME_MS, authenticate, confirmEmailVerification, endSession, renewSession, startSession, type SignUpRefusal } from "../users/service";
+import { RateLimitedError, clientRateLimitKey, limitSignInAttempt, recordSignInResult } from "../security/rate-limit";
+import { SESSION_LIFETIME_MS, authenticate, confirmEmailVerification, endSession, renewSession, startSession, type SignUpRefused } from "../users/service";
 import { forgetSessionsOf } from "./session-cache";
 import { standingSessionState } from "./session-check";
 
-/** Reaches /verify-email's form as `code`: why the link did not confirm the address. */
+/** Reaches /verify-email's form as `code`: why the link did not confirm the address ("username-reserved:<name>" names the name). */
 class SignUpNotConfirmed extends CredentialsSignin {
-  constructor(reason: SignUpRefusal) {
+  constructor(refusal: SignUpRefused) {
     super();
-    this.code = reason;
+    this.code = refusal.refused === "username-reserved" ? `${refusal.refused}:${refusal.username}` : refusal.refused;
   }
 }
 
@@ -65,7 +65,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = userSignInSchema.safeParse(raw);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
-        const ip = clientIp(request.headers);
+        const ip = clientRateLimitKey(request.headers);
         try {
           await limitSignInAttempt(ip, email);
         } catch (err) {
@@ -89,7 +89,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = userSignUpConfirmSchema.safeParse(raw);
         if (!parsed.success) return null;
         const confirmed = await confirmEmailVerification(parsed.data.token, parsed.data.password);
-        if ("refused" in confirmed) throw new SignUpNotConfirmed(confirmed.refused);
+        if ("refused" in confirmed) throw new SignUpNotConfirmed(confirmed);
         const { user } = confirmed;
         return { id: user.id, email: user.email, name: user.displayName, username: user.username, sessionVersion: user.sessionVersion };
       },

@@ -83,9 +83,6 @@ export function rerenderPostsJobId({ engine }: RerenderPostsPayload): string {
   return `rerender-posts-engine-${engine}`;
 }
 
-/** Everything the posts queue carries; the job name says which payload it is. */
-export type PostsJobData = ProcessPostPayload | PublishPostPayload | RerenderPostsPayload;
-
 /** Why a version is (re)processed: an edit, or publishing an already processed version. */
 export type ProcessPostReason = "save" | "publish";
 
@@ -139,6 +136,10 @@ export function createRedis(url: string, role: RedisRole): Redis {
   if (role === "producer") {
     return new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   }
+  // A subscriber needs no ready check (SUBSCRIBE works while Redis loads its data), and ioredis may
+  // send a queued SUBSCRIBE before the check's INFO, which then fails in subscriber mode and drops
+  // the connection (seen on Node 22: a test's subscription never heard anything).
+  if (role === "subscriber") return new Redis(url, { ...common, maxRetriesPerRequest: null, enableReadyCheck: false });
   return new Redis(url, { ...common, maxRetriesPerRequest: null });
 }
 
@@ -177,4 +178,5 @@ export const sendMailJobOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 } satisfies DefaultJobOptions;
 
-export type AccountsJobData = SendMailPayload | Record<string, never>;
+/** The sweep reads the accounts table; its payload carries nothing. */
+export const sweepUnverifiedPayloadSchema = z.object({});

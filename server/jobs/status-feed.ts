@@ -2,6 +2,8 @@ import { EventEmitter, on } from "node:events";
 import type { Redis } from "ioredis";
 import { env } from "../env.js";
 import { createRedis, postStatusChannel, postStatusEventSchema, type PostStatusEvent } from "./contract";
+import { sharedRedis } from "./redis";
+import { parseJsonOrNull } from "@/lib/parse-json";
 
 // One Redis subscriber per web process fans status events out to every open subscription, instead of a
 // Redis connection per browser tab.
@@ -19,7 +21,7 @@ function feed(): Feed {
     redis.on("message", (channel: string, message: string) => {
       emitter.emit(`channel:${channel}`, message);
       if (channel !== postStatusChannel(env.QUEUE_PREFIX)) return;
-      const parsed = postStatusEventSchema.safeParse(safeJson(message));
+      const parsed = postStatusEventSchema.safeParse(parseJsonOrNull(message));
       if (parsed.success) emitter.emit(`author:${parsed.data.authorId}`, parsed.data);
     });
     // (Re)connected: listeners that keep derived state (the public cache) may have missed messages.
@@ -40,12 +42,10 @@ export function onFeedChannel(channel: string, onMessage: (message: string) => v
   emitter.on("ready", onReady);
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+/** Tells the writer's open pages about a status change. Best effort: the page also refetches. */
+export async function announcePostStatus(event: PostStatusEvent): Promise<void> {
+  const redis = await sharedRedis();
+  await redis.publish(postStatusChannel(env.QUEUE_PREFIX), JSON.stringify(event));
 }
 
 /** Status events for one author's posts, until `signal` aborts (the client went away). */

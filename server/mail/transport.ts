@@ -38,7 +38,9 @@ export const DEFAULT_OUTBOX_DIR = ".data/outbox";
 
 export function outboxDir(): string | null {
   if (env.SMTP_URL) return null; // SMTP wins when both are set
-  return path.resolve(env.MAIL_OUTBOX_DIR ?? DEFAULT_OUTBOX_DIR);
+  // A directory of the operator's at run time: not something for the build's file tracing to follow
+  // (it would copy the whole project into the standalone output).
+  return path.resolve(/*turbopackIgnore: true*/ env.MAIL_OUTBOX_DIR ?? DEFAULT_OUTBOX_DIR);
 }
 
 const globalForMail = globalThis as unknown as { inkwellMailer?: Transporter };

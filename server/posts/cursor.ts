@@ -1,8 +1,8 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "../errors";
 
 // Keyset pagination cursors: the sort time and id of the last row of a page, base64url-encoded. A
 // cursor comes back from the client, so it is checked as strictly as any input: it must be exactly
-// what encodePageCursor writes for some position, or the request is refused with BAD_REQUEST before
+// what encodePageCursor writes for some position, or the request is refused (INVALID, a 400) before
 // any query (a made-up date or id once reached PostgreSQL, which answered with an error and a 500).
 
 export interface PagePosition {
@@ -19,8 +19,8 @@ export function encodePageCursor(position: PagePosition): string {
   return Buffer.from(`${position.at.toISOString()}|${position.id}`).toString("base64url");
 }
 
-export function invalidCursor(): TRPCError {
-  return new TRPCError({ code: "BAD_REQUEST", message: "This page link is broken or out of date; start again from the first page." });
+export function invalidCursor(): AppError {
+  return new AppError("INVALID", "This page link is broken or out of date; start again from the first page.");
 }
 
 export function decodePageCursor(cursor: string): PagePosition {

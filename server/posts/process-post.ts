@@ -1,6 +1,6 @@
 import type { ProcessPostPayload } from "../jobs/contract";
 import { env } from "../env.js";
-import { renderInThread } from "../render/pool";
+import { renderForJob } from "../render/inline";
 import { announcePost } from "./status-events";
 import { beginProcessing, completeProcessing, recordProcessingFailure } from "./processing";
 
@@ -21,8 +21,9 @@ export async function processPost({ postId, version }: ProcessPostPayload): Prom
   // Crash tests widen the window in which a job is `processing` (see WORKER_FAULT_DELAY_MS).
   if (env.WORKER_FAULT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.WORKER_FAULT_DELAY_MS));
 
-  // In a render thread, under its time limit: RenderTooComplexError when the text passes a limit.
-  const rendered = await renderInThread(target.markdown);
+  // Inline when short, else in a render thread under its time limit: RenderTooComplexError when the
+  // text passes a limit.
+  const rendered = await renderForJob(target.markdown);
   const row = await completeProcessing(postId, version, rendered);
   if (!row) return "stale"; // edited meanwhile: the newer version's job does the work
   await announcePost(row);

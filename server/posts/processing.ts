@@ -1,7 +1,7 @@
-import { and, eq, ne, sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { and, eq, fillPlaceholders, ne, sql, type SQL } from "drizzle-orm";
+import { PgDialect, type PgColumn } from "drizzle-orm/pg-core";
 import { RENDER_ENGINE_VERSION, type RenderedPost } from "../render";
-import { db, type Transaction } from "../db";
+import { db, derivedWritesDb, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
 
 // The worker's writes to the posts schema, and the publishing of what it rendered. They live in the
@@ -15,19 +15,25 @@ export type ProcessingTarget = Pick<PostRow, "id" | "authorId" | "version" | "ma
  * post is gone, a newer version exists, or this version is already `ready`.
  */
 export async function beginProcessing(postId: string, version: number): Promise<ProcessingTarget | null> {
-  const [row] = await db
-    .update(posts)
-    .set({ status: "processing" })
-    .where(and(eq(posts.id, postId), eq(posts.version, version), ne(posts.status, "ready")))
-    .returning({
-      id: posts.id,
-      authorId: posts.authorId,
-      version: posts.version,
-      markdown: posts.markdown,
-      visibility: posts.visibility,
-    });
+  const [row] = await beginProcessingStatement.execute({ postId, version });
   return row ?? null;
 }
+
+// The worker's two statements per job are prepared (parsed and planned once per connection, sent in one
+// round trip, and built by Drizzle once instead of on every job: building completeProcessing's statement
+// cost more CPU than rendering a short post).
+const beginProcessingStatement = derivedWritesDb
+  .update(posts)
+  .set({ status: "processing" })
+  .where(and(eq(posts.id, sql.placeholder("postId")), eq(posts.version, sql.placeholder("version")), ne(posts.status, "ready")))
+  .returning({
+    id: posts.id,
+    authorId: posts.authorId,
+    version: posts.version,
+    markdown: posts.markdown,
+    visibility: posts.visibility,
+  })
+  .prepare("posts_begin_processing");
 
 /** The render engine of renderings made now, as an SQL constant. */
 const currentEngine = sql.raw(String(RENDER_ENGINE_VERSION));
@@ -104,40 +110,53 @@ export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | 
  * status, or null if stale.
  */
 export async function completeProcessing(postId: string, version: number, rendered: RenderedPost): Promise<ProcessedPostStatus | null> {
-  const goesLive = sql`(${posts.visibility} = 'published' and ${posts.goingLiveVersion} = ${version})`;
-  const excerpt = sql`coalesce(${posts.excerptOverride}, ${rendered.excerpt})`;
-  const toc = sql`${JSON.stringify(rendered.toc)}::jsonb`;
-  const live = liveColumnValues(version, {
-    html: sql`${rendered.html}`,
-    excerpt,
-    text: sql`${rendered.text}`,
-    toc,
+  const params = fillPlaceholders(completeProcessingQuery.params, {
+    postId,
+    version,
+    html: rendered.html,
+    excerpt: rendered.excerpt,
+    text: rendered.text,
+    toc: JSON.stringify(rendered.toc),
     wordCount: rendered.wordCount,
     readingTimeMinutes: rendered.readingTimeMinutes,
   });
+  const rows = await derivedWritesDb.$client.unsafe<ProcessedPostStatus[]>(completeProcessingQuery.sql, params as never[], { prepare: true });
+  return rows[0] ?? null;
+}
+
+/** completeProcessing's statement, built once with placeholders for the job's values. */
+const completeProcessingQuery = (() => {
+  const version = sql.placeholder("version");
+  const goesLive = sql`(${posts.visibility} = 'published' and ${posts.goingLiveVersion} = ${version})`;
+  const excerpt = sql`coalesce(${posts.excerptOverride}, ${sql.placeholder("excerpt")})`;
+  const toc = sql`${sql.placeholder("toc")}::jsonb`;
+  const html = sql`${sql.placeholder("html")}`;
+  const wordCount = sql`${sql.placeholder("wordCount")}::integer`;
+  const readingTimeMinutes = sql`${sql.placeholder("readingTimeMinutes")}::integer`;
+  const live = liveColumnValues(sql`${version}::integer`, { html, excerpt, text: sql`${sql.placeholder("text")}`, toc, wordCount, readingTimeMinutes });
   const ifLive = Object.fromEntries(
     Object.entries(live).map(([key, value]) => {
       const column = posts[key as keyof typeof live];
       return [key, sql`case when ${goesLive} then ${value} else ${column} end`];
     }),
   ) as Record<keyof typeof live, SQL>;
-  const update = db
+  const update = derivedWritesDb
     .update(posts)
     .set({
       status: "ready",
       error: null,
-      processedVersion: version,
-      html: rendered.html,
+      processedVersion: sql`${version}::integer`,
+      html,
       excerpt,
-      wordCount: rendered.wordCount,
-      readingTimeMinutes: rendered.readingTimeMinutes,
-      text: rendered.text,
+      wordCount,
+      readingTimeMinutes,
+      text: sql`${sql.placeholder("text")}`,
       toc,
       ...ifLive,
       // Both renderings are this engine's unless an older live one stays (see rerender.ts).
       renderedWith: sql`case when ${goesLive} or ${posts.publishedHtml} is null then ${currentEngine} else least(${posts.renderedWith}, ${currentEngine}) end`,
     })
-    .where(and(eq(posts.id, postId), eq(posts.version, version)))
+    .where(and(eq(posts.id, sql.placeholder("postId")), eq(posts.version, version)))
     .returning({
       id: posts.id,
       authorId: posts.authorId,
@@ -154,7 +173,7 @@ export async function completeProcessing(postId: string, version: number, render
     });
   // The main query sees the table as it was before the statement; the new row is in `updated`. Only the
   // status fields come back to the worker: the html and Markdown stay in the database.
-  const rows = await db.execute<ProcessedPostStatus>(sql`
+  return new PgDialect().sqlToQuery(sql`
     with updated as (${update.getSQL()}),
     kept as (
       insert into ${revisions} ("post_id", "version", "title", "markdown", "html")
@@ -162,8 +181,7 @@ export async function completeProcessing(postId: string, version: number, render
       on conflict do nothing
     )
     select "id", "author_id" as "authorId", "version", "status", "visibility", "error" from updated`);
-  return rows[0] ?? null;
-}
+})();
 
 /** Each version that went live is kept as a revision; publishing the same version again adds nothing. */
 async function keepRevision(tx: Transaction, row: Pick<PostRow, "id" | "version" | "title" | "markdown">, html: string): Promise<void> {

@@ -6,6 +6,7 @@ import markdownItFootnote from "markdown-it-footnote";
 import markdownItTaskLists from "markdown-it-task-lists";
 import readingTime from "reading-time";
 import sanitize from "sanitize-html";
+import { parseImageAddress, pictureHtml } from "../media/variants";
 
 // The one render pipeline: Markdown (CommonMark + GFM) → HTML → allowlist sanitizer. The worker renders
 // posts with it and `posts.preview` uses it too (both in render threads, see pool.ts), so a preview is
@@ -16,7 +17,7 @@ import sanitize from "sanitize-html";
 // of contents and the plain text are read from markdown-it's token stream in one walk.
 
 /** Bumped whenever the same Markdown renders to different HTML; stored renderings of an older engine are re-rendered. */
-export const RENDER_ENGINE_VERSION = 2;
+export const RENDER_ENGINE_VERSION = 3;
 
 /** Quotes and lists nested deeper than this are refused (markdown-it would silently drop their content). */
 export const MAX_NESTING = 100;
@@ -79,12 +80,13 @@ export const sanitizeOptions: sanitize.IOptions = {
     del: ["cite"],
     div: ["itemscope", "itemtype"],
     dl: ARIA,
-    img: [...ARIA, "longdesc", "src"],
+    // srcset, sizes, loading and decoding: the responsive images this pipeline writes (media/variants.ts).
+    img: [...ARIA, "longdesc", "src", "srcset", "sizes", { name: "loading", values: ["lazy"], multiple: false }, { name: "decoding", values: ["async"], multiple: false }],
     input: ["disabled", "type"],
     ins: ["cite"],
     q: ["cite"],
     section: ["data-footnotes"],
-    source: ["srcset"],
+    source: ["srcset", "sizes", { name: "type", values: ["image/avif", "image/webp"], multiple: false }],
     summary: ARIA,
     table: ARIA,
     ol: ARIA,
@@ -102,6 +104,8 @@ export const sanitizeOptions: sanitize.IOptions = {
     // highlight.js scopes (`hljs-title`), sub-scope markers (`function_`, `class_`) and embedded languages.
     span: [/^hljs-/, /^[a-z]+_$/, ...highlightLanguages],
   },
+  // <source> is a void element: written without a closing tag, as browsers expect.
+  selfClosing: [...sanitize.defaults.selfClosing, "source"],
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: { img: ["http", "https"] },
   allowedSchemesAppliedToAttributes: ["href", "src", "cite", "longdesc"],
@@ -146,7 +150,7 @@ export interface RenderedPost {
 export const EXCERPT_MAX = 240;
 
 /** What the core rules below collect while markdown-it parses one post. */
-type RenderEnv = Env & { toc: TocEntry[] };
+type RenderEnv = Env & { toc: TocEntry[]; images?: number };
 
 const { escapeHtml } = new MarkdownIt().utils;
 
@@ -271,6 +275,24 @@ const footnoteAnchor: RendererRule = (tokens, idx) => {
   return ` <a href="#${HEADING_ID_PREFIX}fnref-${name}${footnoteRefSuffix(tokens, idx)}" data-footnote-backref aria-label="Back to reference ${(tokens[idx]!.meta as { id: number }).id + 1}" class="data-footnote-backref">↩</a>`;
 };
 
+// Images: uploaded ones (addresses media/variants.ts makes) become a responsive <picture>; every image
+// after the first loads lazily, so the first screen is not held up by pictures further down.
+const defaultImage = md.renderer.rules.image!;
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!;
+  const renderEnv = env as RenderEnv;
+  const first = (renderEnv.images ?? 0) === 0;
+  renderEnv.images = (renderEnv.images ?? 0) + 1;
+  const address = parseImageAddress(String(token.attrGet("src") ?? ""));
+  const alt = self.renderInlineAsText(token.children ?? [], options, env);
+  if (address) return pictureHtml(address, { alt, title: token.attrGet("title")?.toString(), first });
+  if (!first) {
+    token.attrSet("loading", "lazy");
+    token.attrSet("decoding", "async");
+  }
+  return defaultImage(tokens, idx, options, env, self);
+};
+
 md.renderer.rules.footnote_ref = footnoteRef;
 md.renderer.rules.footnote_open = footnoteOpen;
 md.renderer.rules.footnote_anchor = footnoteAnchor;
@@ -294,13 +316,15 @@ export function renderMarkdown(markdown: string): RenderedPost {
   const tokens = md.parse(markdown, env);
   // Without the newline markdown-it ends the last block with: stored html and page markup stay as before.
   const html = sanitizeHtml(md.renderer.render(tokens, md.options, env)).trimEnd();
-  const text = plainText(tokens);
-  const stats = readingTime(text);
+  return withReadingNumbers({ html, toc: env.toc, text: plainText(tokens) });
+}
+
+/** A rendering's HTML, contents and text, with the numbers shown next to a post: excerpt, words, minutes. */
+export function withReadingNumbers(rendered: Pick<RenderedPost, "html" | "toc" | "text">): RenderedPost {
+  const stats = readingTime(rendered.text);
   return {
-    html,
-    toc: env.toc,
-    text,
-    excerpt: makeExcerpt(text),
+    ...rendered,
+    excerpt: makeExcerpt(rendered.text),
     wordCount: stats.words,
     // A non-empty post takes at least a minute to read; an empty one takes none.
     readingTimeMinutes: stats.words === 0 ? 0 : Math.max(1, Math.ceil(stats.minutes)),

@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { env } from "../env.js";
 import { logger } from "../logger";
 import { CLIENT_ADDRESS_HEADER } from "./client-address-header";
@@ -40,4 +41,25 @@ export function clientIp(headers: Headers, trustedProxies = env.TRUSTED_PROXIES)
     );
   }
   return "unknown";
+}
+
+/**
+ * What rate limits count a client address as. An IPv6 host usually holds a whole /64 (SLAAC, privacy
+ * addresses, any ISP's smallest assignment), so counting each address would hand one client 2^64
+ * fresh counters: IPv6 addresses count by their /64. IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a
+ * dual-stack socket reports) counts as the IPv4 address. Anything unparsable counts as itself.
+ */
+export function rateLimitSubject(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  const prefix = v6.parts.slice(0, 4).map((part) => part.toString(16)).join(":");
+  return `${prefix}::/64`;
+}
+
+/** The rate-limit subject of the request's client: its address, or its /64 for IPv6. */
+export function clientRateLimitKey(headers: Headers, trustedProxies = env.TRUSTED_PROXIES): string {
+  return rateLimitSubject(clientIp(headers, trustedProxies));
 }

@@ -1,12 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { TRPCError } from "@trpc/server";
+import { AppError } from "../errors";
 import { env } from "../env.js";
 import { createRedis } from "../jobs/contract";
-import { clientIp } from "./client-address";
+import { clientIp, clientRateLimitKey } from "./client-address";
 
-export { clientIp };
+export { clientIp, clientRateLimitKey };
 
 // Rate limits for sign-in, sign-up, mail-sending and preview requests, shared by every web instance through Redis. If Redis is down,
 // each instance falls back to an in-memory limiter rather than letting guesses through unlimited.
@@ -143,17 +143,17 @@ export async function recordSignInResult(ip: string, email: string, ok: boolean)
 /**
  * tRPC guard for procedures that check the signed-in writer's current password (guessing it there is
  * guessing too, with a stolen session): counts the attempt against the account and the address before
- * the check; call `succeeded()` after it passed. Refuses with TOO_MANY_REQUESTS once the account has 5
+ * the check; call `succeeded()` after it passed. Refuses (RATE_LIMITED) once the account has 5
  * attempts that did not succeed in 15 minutes.
  */
 export async function limitPasswordCheck(headers: Headers, userId: string): Promise<{ succeeded(): Promise<void> }> {
   const { signInByIp, passwordCheckByAccount } = limiters();
   try {
-    await consume(signInByIp, clientIp(headers));
+    await consume(signInByIp, clientRateLimitKey(headers));
     await consume(passwordCheckByAccount, userId);
   } catch (err) {
     if (err instanceof RateLimitedError) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many password attempts. Try again in ${err.retryAfterSeconds} seconds.` });
+      throw new AppError("RATE_LIMITED", `Too many password attempts. Try again in ${err.retryAfterSeconds} seconds.`);
     }
     throw err;
   }
@@ -167,9 +167,9 @@ export async function limitPasswordCheck(headers: Headers, userId: string): Prom
 /** tRPC guard for users.register. */
 export async function limitRegistration(headers: Headers): Promise<void> {
   try {
-    await consume(limiters().registerByIp, clientIp(headers));
+    await consume(limiters().registerByIp, clientRateLimitKey(headers));
   } catch (err) {
-    if (err instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+    if (err instanceof RateLimitedError) throw new AppError("RATE_LIMITED", err.message);
     throw err;
   }
 }
@@ -181,11 +181,11 @@ export async function limitRegistration(headers: Headers): Promise<void> {
 export async function limitMailRequest(headers: Headers, recipient: string, options: { perIp?: boolean } = {}): Promise<void> {
   const { mailByIp, mailByAddress } = limiters();
   try {
-    if (options.perIp !== false) await consume(mailByIp, clientIp(headers));
+    if (options.perIp !== false) await consume(mailByIp, clientRateLimitKey(headers));
     await consume(mailByAddress, recipient.trim().toLowerCase());
   } catch (err) {
     if (err instanceof RateLimitedError) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many emails asked for. Try again in ${err.retryAfterSeconds} seconds.` });
+      throw new AppError("RATE_LIMITED", `Too many emails asked for. Try again in ${err.retryAfterSeconds} seconds.`);
     }
     throw err;
   }
@@ -197,7 +197,7 @@ export async function limitPreview(userId: string): Promise<void> {
     await consume(limiters().previewByUser, userId);
   } catch (err) {
     if (err instanceof RateLimitedError) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many previews asked for. Try again in ${err.retryAfterSeconds} seconds.` });
+      throw new AppError("RATE_LIMITED", `Too many previews asked for. Try again in ${err.retryAfterSeconds} seconds.`);
     }
     throw err;
   }

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from "bullmq";
+import escapeHtml from "escape-html";
 import { env } from "../env.js";
 import type { SendMailPayload } from "../jobs/contract";
 import { logger as rootLogger } from "../logger";
@@ -15,9 +16,6 @@ function link(pathname: string, token: string): string {
   url.searchParams.set("token", token);
   return url.toString();
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /**
  * The name to greet a recipient by: only a confirmed account's own name, to its own address. Sign-up is

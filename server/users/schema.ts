@@ -82,3 +82,12 @@ export const sessions = usersSchema.table(
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expiry_idx").on(t.expiresAt)],
 );
+
+/**
+ * Usernames of deleted accounts, held back so nobody can take over a departed writer's address (and
+ * the links to it) at once. Sign-up and confirmation refuse a held name until `heldUntil`.
+ */
+export const usernameHolds = usersSchema.table("username_holds", {
+  username: text("username").primaryKey(),
+  heldUntil: timestamp("held_until", { withTimezone: true }).notNull(),
+});

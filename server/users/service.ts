@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { TRPCError } from "@trpc/server";
 import { and, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type {
@@ -10,9 +9,13 @@ import type {
   userRegisterSchema,
   userResetPasswordSchema,
 } from "@/lib/validations/user";
+import { isReservedUsername } from "@/lib/validations/reserved-usernames";
 import { db, readDb } from "../db";
-import { enqueueMail } from "../jobs/producer";
+import { isUniqueViolation } from "../db/errors";
+import { AppError } from "../errors";
+import { enqueueMail } from "../jobs/queues";
 import { emailTokens, sessions, users, type EmailTokenPurpose, type EmailTokenRow, type UserRow } from "./schema";
+import { isUsernameHeld } from "./username-holds";
 
 // The User Service. Every other module (the posts module included) gets user data through these
 // functions, never by querying the users schema itself.
@@ -63,7 +66,7 @@ export interface RegistrationAnswer {
 export async function registerUser(input: z.output<typeof userRegisterSchema>): Promise<RegistrationAnswer> {
   const passwordHash = await hash(input.password, ARGON2_OPTIONS);
   if (await isUsernameTaken(input.username)) {
-    throw new TRPCError({ code: "CONFLICT", message: "That username is taken.", cause: { field: "username" } });
+    throw new AppError("CONFLICT", "That username is taken.", { field: "username" });
   }
   const credentials = { username: input.username, displayName: input.displayName, passwordHash };
   const [created] = await db
@@ -97,6 +100,7 @@ export async function registerUser(input: z.output<typeof userRegisterSchema>): 
 
 /** Whether a confirmed account has this username (pending sign-ups hold none). */
 async function isUsernameTaken(username: string): Promise<boolean> {
+  if (await isUsernameHeld(username)) return true;
   const [holder] = await db
     .select({ id: users.id })
     .from(users)
@@ -194,9 +198,9 @@ export async function endSession(sessionId: string): Promise<void> {
 
 async function verifyCurrentPassword(userId: string, password: string): Promise<UserRow> {
   const [row] = await db.select().from(users).where(eq(users.id, userId));
-  if (!row) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+  if (!row) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
   if (!(await verify(row.passwordHash, password).catch(() => false))) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right.", cause: { field: "currentPassword" } });
+    throw new AppError("INVALID", "Your current password is not right.", { field: "currentPassword" });
   }
   return row;
 }
@@ -220,7 +224,7 @@ export async function changePassword(userId: string, input: z.output<typeof user
 export async function changeEmail(userId: string, input: z.output<typeof userChangeEmailSchema>): Promise<{ status: "confirmation-sent"; email: string }> {
   const row = await verifyCurrentPassword(userId, input.currentPassword);
   if (row.email === input.email) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "That is already your email address.", cause: { field: "email" } });
+    throw new AppError("INVALID", "That is already your email address.", { field: "email" });
   }
   await db.transaction(async (tx) => {
     await tx.update(users).set({ pendingEmail: input.email, updatedAt: new Date() }).where(eq(users.id, userId));
@@ -228,11 +232,6 @@ export async function changeEmail(userId: string, input: z.output<typeof userCha
   });
   await enqueueMail({ kind: "change-email", userId });
   return { status: "confirmation-sent", email: input.email };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-  return code === "23505";
 }
 
 /** Follows a change-email link: the account switches to the address the link was sent to. */
@@ -245,7 +244,7 @@ export async function confirmEmailChange(token: string): Promise<OwnProfile> {
     .where(and(eq(users.id, used.userId), isNotNull(users.emailVerifiedAt)))
     .returning()
     .catch((err: unknown) => {
-      if (isUniqueViolation(err)) throw new TRPCError({ code: "CONFLICT", message: "Another account took that address in the meantime." });
+      if (isUniqueViolation(err)) throw new AppError("CONFLICT", "Another account took that address in the meantime.");
       throw err;
     });
   if (!row) throw invalidLink();
@@ -263,8 +262,8 @@ const TOKEN_LIFETIME_MS: Record<EmailTokenPurpose, number> = {
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-function invalidLink(): TRPCError {
-  return new TRPCError({ code: "BAD_REQUEST", message: "This link is invalid, was already used, or has expired. Ask for a new one." });
+function invalidLink(): AppError {
+  return new AppError("INVALID", "This link is invalid, was already used, or has expired. Ask for a new one.");
 }
 
 /** Creates a single-use link token; only its hash is stored. Returns the token for the mail. */
@@ -302,7 +301,10 @@ async function consumeEmailToken(token: string, purpose: EmailTokenPurpose): Pro
 }
 
 /** Why a sign-up link did not confirm the address; the page words each for the writer. */
-export type SignUpRefusal = "invalid-link" | "wrong-password" | "username-taken";
+export type SignUpRefusal = "invalid-link" | "wrong-password" | "username-taken" | "username-reserved";
+
+/** A refused confirmation; a reserved username is named, so the page can say which name to change. */
+export type SignUpRefused = { refused: Exclude<SignUpRefusal, "username-reserved"> } | { refused: "username-reserved"; username: string };
 
 /**
  * Follows a sign-up link: the address is verified and the writer may sign in (the link signs them in).
@@ -310,7 +312,7 @@ export type SignUpRefusal = "invalid-link" | "wrong-password" | "username-taken"
  * whoever registered the address last (anyone can) would have their password confirmed by the owner's
  * click. The account is confirmed only while its credentials are still the ones the password matched.
  */
-export async function confirmEmailVerification(token: string, password: string): Promise<{ user: AuthenticatedUser } | { refused: SignUpRefusal }> {
+export async function confirmEmailVerification(token: string, password: string): Promise<{ user: AuthenticatedUser } | SignUpRefused> {
   const link = await findUsableToken(token, "verify-email");
   const [account] = link
     ? await db
@@ -320,6 +322,11 @@ export async function confirmEmailVerification(token: string, password: string):
     : [];
   if (!link || !account) return { refused: "invalid-link" };
   if (!(await verify(account.passwordHash, password).catch(() => false))) return { refused: "wrong-password" };
+  if (await isUsernameHeld(account.username)) return { refused: "username-taken" };
+  // Signed up before the name was reserved: refused without using the link or changing the account, so
+  // nothing is half done. Signing up again with this address replaces the username and kills the link.
+  // Only after the password matched: the name is then told to the person who chose it.
+  if (isReservedUsername(account.username)) return { refused: "username-reserved", username: account.username };
   try {
     return await db.transaction(async (tx) => {
       const [used] = await tx
@@ -448,6 +455,6 @@ export async function updateProfile(userId: string, input: z.output<typeof userP
     .set({ displayName: input.displayName, bio: input.bio, updatedAt: new Date() })
     .where(eq(users.id, userId))
     .returning();
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Your account no longer exists." });
+  if (!row) throw new AppError("NOT_FOUND", "Your account no longer exists.");
   return toOwn(row);
 }

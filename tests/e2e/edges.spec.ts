@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { createDraft, mailedToken, newWriter, publishAndWait, type StorageState, type Writer } from "./helpers";
 
@@ -269,13 +269,15 @@ test.describe("Content-Security-Policy on every HTML response", () => {
         for (const [name, value] of [["default-src", "'self'"], ["object-src", "'none'"], ["frame-ancestors", "'none'"], ["base-uri", "'self'"], ["form-action", "'self'"]] as const) {
           expect(parsed.get(name), `${label}: ${name}`).toContain(value);
         }
-        // Every inline script of an HTML answer carries the policy's nonce (else it could not run).
+        // Every inline script of an HTML answer carries the policy's nonce, or, on a cached public page
+        // (no nonce: server/cache/origin-cache.ts), its hash is in the policy (else it could not run).
         const nonce = scriptSrc.find((v) => v.startsWith("'nonce-"))?.slice("'nonce-".length, -1);
         const contentType = String(response.headers["content-type"] ?? "");
         if (contentType.includes("text/html")) {
-          for (const tag of response.body.match(/<script\b(?![^>]*\bsrc=)[^>]*>/g) ?? []) {
+          for (const [, tag = "", content = ""] of response.body.matchAll(/(<script\b(?![^>]*\bsrc=)[^>]*>)([\s\S]*?)<\/script>/g)) {
             if (/type="application\/(ld\+)?json"/.test(tag)) continue;
-            expect(tag, label).toContain(`nonce="${nonce}"`);
+            if (nonce) expect(tag, label).toContain(`nonce="${nonce}"`);
+            else expect(scriptSrc, label).toContain(`'sha256-${createHash("sha256").update(content, "utf8").digest("base64")}'`);
           }
         }
       }

@@ -95,10 +95,10 @@ for (const { name, viewport } of viewports) {
       await expect.poll(() => editorMarkdown(page)).toMatch(/\| 1 \| 2 \|\nJust \*plain\* text, <b>kept<\/b> as typed\.$/);
     });
 
-    test("a pasted image file is refused with a message, not silently", async ({ page }) => {
+    test("a pasted image file is uploaded; one that is not a usable image fails with the reason, text untouched", async ({ page }) => {
       await openDraft(page, "Text.");
       await paste(page, { imageFile: true });
-      await expect(page.getByRole("status").filter({ hasText: "Image upload is not available yet" })).toBeVisible();
+      await expect(page.getByRole("status").filter({ hasText: "Failed: This file is not an image InkWell can use" })).toBeVisible();
       expect(await editorMarkdown(page)).toBe("Text.");
     });
 

@@ -207,7 +207,7 @@ test.describe("A post page", () => {
     expect(lineHeight / fontSize).toBeCloseTo(1.7, 1);
 
     // Who wrote it, and where to go next.
-    const card = page.getByRole("region", { name: fixture.ada.displayName });
+    const card = page.getByRole("region", { name: fixture.ada.displayName, exact: true });
     await expect(card).toContainText("Written by");
     await expect(card).toContainText("Writes about slow reading and the craft of making things last.");
     const more = page.getByRole("navigation", { name: `More from ${fixture.ada.displayName}` });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
+import { storeOriginal } from "@/server/media/upload";
+import { transparentPng } from "../fixtures/images";
 import { anonymous, eventually, newWriter, PASSWORD, startWorkerForFile } from "./helpers";
 
 // Every procedure, called as anonymous, as the owner of the object it touches, and as another writer.
 // A new procedure fails the completeness check until it is added here with its expected answers.
 
 type Caller = ReturnType<typeof anonymous>;
-type Fixture = { postId: string; version: number; username: string; slug: string };
+type Fixture = { postId: string; version: number; username: string; slug: string; imageId: string };
 type Expect = "ok" | "UNAUTHORIZED" | "NOT_FOUND" | "BAD_REQUEST";
 interface Row {
   call: (api: Caller, f: Fixture) => Promise<unknown>;
@@ -23,6 +25,12 @@ const tokenGated = { anonymous: "BAD_REQUEST", owner: "BAD_REQUEST", other: "BAD
 const selfOnly = { anonymous: "UNAUTHORIZED", owner: "ok", other: "ok" } as const; // acts on the caller's own account
 
 const matrix: Record<string, Row> = {
+  "portability.imports": { call: (api) => api.portability.imports(), ...selfOnly },
+  "portability.importStatus": { call: (api) => api.portability.importStatus({ id: crypto.randomUUID() }), anonymous: "UNAUTHORIZED", owner: "NOT_FOUND", other: "NOT_FOUND" },
+  "portability.startImport": { call: (api) => api.portability.startImport({ id: crypto.randomUUID() }), anonymous: "UNAUTHORIZED", owner: "NOT_FOUND", other: "NOT_FOUND" },
+  "portability.requestExport": { call: (api) => api.portability.requestExport(), ...selfOnly },
+  "portability.exports": { call: (api) => api.portability.exports(), ...selfOnly },
+  "portability.deleteAccount": { call: (api) => api.portability.deleteAccount({ password: "not the password", confirmation: "nobody" }), anonymous: "UNAUTHORIZED", owner: "BAD_REQUEST", other: "BAD_REQUEST" },
   "users.register": { call: (api) => api.users.register({ email: `m-${crypto.randomUUID()}@example.com`, username: `m_${crypto.randomUUID().slice(0, 8)}`, displayName: "M", password: PASSWORD }), ...publicRead },
   "users.requestPasswordReset": { call: (api, f) => api.users.requestPasswordReset({ email: `${f.username}-${crypto.randomUUID().slice(0, 8)}@example.com` }), ...publicRead },
   "users.resetPassword": { call: (api) => api.users.resetPassword({ token: `forged-${crypto.randomUUID()}`, password: `${PASSWORD} reset` }), ...tokenGated },
@@ -55,6 +63,39 @@ const matrix: Record<string, Row> = {
   "posts.tags": { call: (api) => api.posts.tags(), ...publicRead },
   "posts.bySlug": { call: (api, f) => api.posts.bySlug({ username: f.username, slug: f.slug }), ...publicRead },
   "posts.preview": { call: (api) => api.posts.preview({ markdown: "# m" }), ...selfOnly },
+  "newsletter.summary": { call: (api) => api.newsletter.summary(), ...selfOnly },
+  "newsletter.activeCount": { call: (api) => api.newsletter.activeCount(), ...selfOnly },
+  "newsletter.list": { call: (api) => api.newsletter.list({}), ...selfOnly },
+  // Someone else's subscriber is as unknown as a missing one.
+  "newsletter.remove": { call: (api) => api.newsletter.remove({ id: crypto.randomUUID() }), anonymous: "UNAUTHORIZED", owner: "NOT_FOUND", other: "NOT_FOUND" },
+  "newsletter.importCsv": { call: (api) => api.newsletter.importCsv({ csv: `m-${crypto.randomUUID()}@example.com`, consentStatement: "They asked in person." }), ...selfOnly },
+  "newsletter.confirmImported": { call: (api) => api.newsletter.confirmImported({ consent: true }), ...selfOnly },
+  "newsletter.send": { call: (api, f) => api.newsletter.send({ postId: f.postId }), ...ownerOnly },
+  "newsletter.testSend": { call: (api, f) => api.newsletter.testSend({ postId: f.postId }), ...ownerOnly },
+  // Answers only about the caller's own sends (another writer's post has none: null).
+  "newsletter.sendStatus": { call: (api, f) => api.newsletter.sendStatus({ postId: f.postId }), ...selfOnly },
+  "newsletter.history": { call: (api) => api.newsletter.history(), ...selfOnly },
+  "newsletter.subscribeMe": { call: (api, f) => api.newsletter.subscribeMe({ writer: f.username }), ...selfOnly },
+  "newsletter.amISubscribed": { call: (api, f) => api.newsletter.amISubscribed({ writer: f.username }), ...selfOnly },
+  "newsletter.onSendProgress": {
+    call: async (api) => {
+      const stream = (await api.newsletter.onSendProgress()) as AsyncIterable<unknown> & AsyncIterator<unknown>;
+      await stream.return?.();
+    },
+    ...selfOnly,
+  },
+  "media.list": { call: (api) => api.media.list(), ...selfOnly },
+  "media.byId": { call: (api, f) => api.media.byId({ id: f.imageId }), ...ownerOnly },
+  "media.retry": { call: (api, f) => api.media.retry({ id: f.imageId }), ...ownerOnly },
+  "media.delete": { call: (api, f) => api.media.delete({ id: f.imageId, force: true }), ...ownerOnly },
+  "media.copyRemote": { call: (api) => api.media.copyRemote({ url: "https://example.com/picture.png" }), ...selfOnly },
+  "media.onStatusChange": {
+    call: async (api) => {
+      const stream = (await api.media.onStatusChange()) as AsyncIterable<unknown> & AsyncIterator<unknown>;
+      await stream.return?.();
+    },
+    ...selfOnly,
+  },
   "posts.onStatusChange": {
     // A subscription: calling it returns the event stream, which we close at once.
     call: async (api) => {
@@ -73,7 +114,9 @@ async function fixture() {
   const post = await owner.api.posts.create({ title: "Owned", markdown: "owned" });
   await owner.api.posts.publish({ id: post.id });
   const ready = await eventually(() => owner.api.posts.byId({ id: post.id }), (p) => p.publishedVersion === 1);
-  return { owner, f: { postId: post.id, version: ready.version, username: owner.profile.username, slug: ready.slug } };
+  // An image of the owner's (its processing is not needed here: no media worker runs in this file).
+  const image = await storeOriginal(owner.profile.id, await transparentPng(10 + Math.floor(Math.random() * 500), 10));
+  return { owner, f: { postId: post.id, version: ready.version, username: owner.profile.username, slug: ready.slug, imageId: image.id } };
 }
 
 async function outcome(call: Promise<unknown>): Promise<Expect | string> {

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../../scripts/migrate";
-import { REPO_ROOT, ensureDatabase } from "../../scripts/services";
+import { REPO_ROOT, ensureDatabase, runProcess } from "../../scripts/services";
 
 // `npm run backup` / `npm run restore` on the embedded development database (no DATABASE_URL). The
 // server path (pg_dump/pg_restore, then the same public pages served from the copy) is in
@@ -16,16 +15,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** `npm run backup|restore -- …` as a developer runs it, with DATABASE_URL empty (the embedded mode). */
 function backupScript(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => resolve({ code, output }));
+  return runProcess("backup", process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: "" },
+    timeoutMs: 120_000,
   });
 }
 

@@ -54,8 +54,8 @@ describe("renderMetrics", () => {
       const post = await api.posts.create({ title: "Measured", markdown: "Counted." });
       await app.helpers.eventually(() => api.posts.byId({ id: post.id }), (p) => p.status === "ready");
       startHttpTimer("/api/trpc", "POST")(200);
-      const { body } = await app.helpers.eventually(renderMetrics, (m) => /inkwell_jobs_total\{outcome="processed"\} [1-9]/.test(m.body));
-      expect(body).toMatch(/inkwell_job_duration_seconds_count\{outcome="processed"\} [1-9]/);
+      const { body } = await app.helpers.eventually(renderMetrics, (m) => /inkwell_jobs_total\{job="process-post",outcome="processed"\} [1-9]/.test(m.body));
+      expect(body).toMatch(/inkwell_job_duration_seconds_count\{job="process-post",outcome="processed"\} [1-9]/);
       expect(body).toMatch(/inkwell_queue_jobs\{state="waiting"\} \d+/);
       expect(body).toMatch(/inkwell_workers_alive 1/);
       expect(body).toMatch(/inkwell_http_request_duration_seconds_count\{route="\/api\/trpc",method="POST",status="200"\} 1/);

@@ -8,11 +8,13 @@ import { closeDb, db } from "@/server/db";
 import type { OutboxEntry } from "@/server/mail/transport";
 import { users } from "@/server/users/schema";
 import { confirmEmailVerification, getOwnProfile, issueEmailToken, type OwnProfile } from "@/server/users/service";
-import { closeProducer } from "@/server/jobs/producer";
+import { closeSharedRedis } from "@/server/jobs/redis";
 import { closeStatusFeed } from "@/server/jobs/status-feed";
 import { closeRateLimits } from "@/server/security/rate-limit";
 import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 import { closeRenderThreads } from "@/server/render/pool";
+import { closeMediaRateLimits } from "@/server/media/rate-limit";
+import { closeImageFeed } from "@/server/media/status-feed";
 import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
 import { afterAll, beforeAll } from "vitest";
 
@@ -25,12 +27,13 @@ export const anonymous = (ip = randomIp()) => createCaller(createTRPCContext({ s
 
 /** Closes every pool and Redis connection the app modules opened, so the test process can exit. */
 export async function closeConnections(): Promise<void> {
-  await Promise.all([closeRateLimits(), closeStatusFeed(), closeProducer(), closeRenderThreads()]);
+  await Promise.all([closeRateLimits(), closeStatusFeed(), closeSharedRedis(), closeRenderThreads(), closeMediaRateLimits(), closeImageFeed()]);
   await closeDb();
 }
 
-export function callerFor(session: Session) {
-  return createCaller(createTRPCContext({ session, headers: new Headers() }));
+/** A signed-in caller, from an address of its own (like `anonymous`), which it keeps for all its calls. */
+export function callerFor(session: Session, ip = randomIp()) {
+  return createCaller(createTRPCContext({ session, headers: new Headers({ [CLIENT_ADDRESS_HEADER]: ip }) }));
 }
 
 export const PASSWORD = "correct horse battery staple";

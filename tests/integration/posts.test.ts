@@ -2,7 +2,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/server/env.js";
 import { JOB_CONTRACT_VERSION, POSTS_QUEUE, createRedis, processPostJobId } from "@/server/jobs/contract";
-import { enqueueProcessPost } from "@/server/jobs/producer";
+import { enqueueProcessPost } from "@/server/jobs/queues";
 import { db } from "@/server/db";
 import { processPost } from "@/server/posts/process-post";
 import { posts } from "@/server/posts/schema";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { QUEUE_BOARD_PATH, createQueueBoard, isAdmin, queueBoard } from "@/server/admin/queue-board";
 import { env } from "@/server/env.js";
-import { accountsQueue } from "@/server/jobs/producer";
+import { queue } from "@/server/jobs/queues";
 import { closeConnections, newWriter } from "./helpers";
 
 afterAll(async () => {
@@ -14,7 +14,7 @@ const ADD_JOB = `${APP_ORIGIN}${QUEUE_BOARD_PATH}/api/queues/accounts/add`;
 const FORGED_JOB = JSON.stringify({ name: "send-mail", data: { kind: "change-email", userId: "00000000-0000-0000-0000-000000000000", to: "attacker@evil.example" }, options: {} });
 
 async function jobCount(): Promise<number> {
-  const counts = await accountsQueue().getJobCounts("waiting", "delayed", "active", "prioritized");
+  const counts = await queue("accounts").getJobCounts("waiting", "delayed", "active", "prioritized");
   return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
@@ -103,7 +103,7 @@ describe("the operators' queue dashboard", () => {
         body: JSON.stringify({ name: "board-test", data: {}, options: { delay: 3_600_000 } }),
       });
       expect(result).toEqual({ status: 200, added: 1 });
-      const added = (await accountsQueue().getJobs(["delayed"])).filter((job) => job.name === "board-test");
+      const added = (await queue("accounts").getJobs(["delayed"])).filter((job) => job.name === "board-test");
       await Promise.all(added.map((job) => job.remove()));
     });
   });

@@ -5,7 +5,7 @@ import { createCaller } from "@/server/api/root";
 import { createTRPCContext, watchSession } from "@/server/api/trpc";
 import { forgetSessionsOf } from "@/server/auth/session-cache";
 import type { PostStatusEvent } from "@/server/jobs/contract";
-import { announcePostStatus } from "@/server/jobs/producer";
+import { announcePostStatus } from "@/server/jobs/status-feed";
 import { sessionCookie, sessionFromCookies } from "@/server/auth/session";
 import { endAllSessions, startSession } from "@/server/users/service";
 import { PASSWORD, closeConnections, eventually, newWriter, randomIp, sessionVersionOf } from "./helpers";

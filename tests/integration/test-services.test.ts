@@ -1,4 +1,4 @@
-// How the test command finds its database and Redis when nothing is configured (scripts/services.ts).
+// How the test command finds its database and Redis when nothing is configured (scripts/services/).
 // The shared PostgreSQL and Redis of the machine keep running: INKWELL_LOCAL_POSTGRES_URL and
 // INKWELL_LOCAL_REDIS_URL point the "already running here" probes at a port nothing listens on.
 import postgres from "postgres";

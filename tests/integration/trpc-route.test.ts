@@ -5,6 +5,7 @@ import { POST } from "@/app/api/trpc/[trpc]/route";
 import { MAX_BODY_BYTES } from "@/server/api/body-limit";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
+import { POST_MARKDOWN_MAX } from "@/lib/validations/post";
 import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 import { PASSWORD, closeConnections, newWriter, randomIp } from "./helpers";
 
@@ -50,5 +51,26 @@ describe("POST /api/trpc", () => {
     expect(response.status).toBe(409);
     const answer = (await response.json()) as { error: { json: { data: { code: string; field: string | null } } } };
     expect(answer.error.json.data).toMatchObject({ code: "CONFLICT", field: "username" });
+  });
+
+  it("says what is wrong with the input in one sentence, with the field-by-field detail in the error data", async () => {
+    const { api, session } = await newWriter();
+    const post = await api.posts.create({ title: "Long", markdown: "Short." });
+    const headers = new Headers({ "content-type": "application/json" });
+    const body = JSON.stringify({ json: { id: post.id, version: post.version, markdown: "x".repeat(POST_MARKDOWN_MAX + 1) } });
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      router: appRouter,
+      req: new Request("http://127.0.0.1:3000/api/trpc/posts.update", { method: "POST", headers, body }),
+      createContext: () => createTRPCContext({ session, headers }),
+    });
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as {
+      error: { json: { message: string; data: { code: string; zodError: { fieldErrors: Record<string, string[]> } | null } } };
+    };
+    expect(answer.error.json.data.code).toBe("BAD_REQUEST");
+    // The first problem, as the schema words it for writers; never the raw issue list.
+    expect(answer.error.json.message).toBe("The post is too long: at most 100,000 characters.");
+    expect(answer.error.json.data.zodError?.fieldErrors).toEqual({ markdown: ["The post is too long: at most 100,000 characters."] });
   });
 });

@@ -27,6 +27,16 @@ describe("users.register", () => {
     }
   });
 
+  it("refuses a username an InkWell page uses, with a sentence, and writes nothing", async () => {
+    const email = `reserved-${Date.now()}@example.com`;
+    for (const username of ["subscribe", "Dashboard", "sign_in", "feed"]) {
+      const call = anonymous().users.register({ email, username, displayName: "R", password: PASSWORD });
+      await expect(call).rejects.toMatchObject({ code: "BAD_REQUEST", cause: { issues: [{ message: "That username is reserved for a page of InkWell. Choose another." }] } });
+    }
+    expect(await authenticate(email, PASSWORD)).toBeNull();
+    expect((await anonymous().users.register({ email, username: `subscriber_${Date.now()}`, displayName: "R", password: PASSWORD })).status).toBe("verification-sent");
+  });
+
   it("refuses invalid input with BAD_REQUEST and writes nothing", async () => {
     const email = `invalid-case-${Date.now()}@example.com`;
     expect(await errorCode(anonymous().users.register({ email, username: "ok_name", displayName: "X", password: "short" }))).toBe("BAD_REQUEST");

@@ -9,13 +9,13 @@ import { anonymous, closeConnections, eventually, newWriter } from "./helpers";
 
 // The renderer is real, except that a marker makes it throw: the only way to drive the failure path
 // on demand. The database and the queue are real.
-vi.mock("@/server/render/pool", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/server/render/pool")>();
+vi.mock("@/server/render/inline", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/server/render/inline")>();
   return {
     ...real,
-    renderInThread: (markdown: string) => {
+    renderForJob: (markdown: string) => {
       if (markdown.includes("RENDER_FAILS")) return Promise.reject(new Error("renderer exploded"));
-      return real.renderInThread(markdown);
+      return real.renderForJob(markdown);
     },
   };
 });

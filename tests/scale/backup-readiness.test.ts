@@ -3,7 +3,6 @@
 //   instance on the copy serving the same public pages and API answers;
 // - the readiness probe of a web instance that has been told to stop (SIGTERM): 503 from that moment,
 //   so a load balancer holding connections to it sends nothing new.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import net from "node:net";
@@ -12,58 +11,31 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { REPO_ROOT, deleteRedisPrefix, dropTestDatabase, freePort } from "../../scripts/services";
+import { REPO_ROOT, runProcess } from "../../scripts/services";
 import { migrateArgs, webArgs, workerArgs } from "../../scripts/production";
-import {
-  MAIL_OUTBOX_DIR,
-  REDIS_URL,
-  TEST_AUTH_SECRET,
-  WebClient,
-  baseEnv,
-  buildCopies,
-  createEmptyTestDatabase,
-  newWriter,
-  poll,
-  runNode,
-  startNode,
-  stopProcs,
-  uniquePrefix,
-  waitForHealthy,
-  type OwnPost,
-  type Proc,
-} from "./support";
+import { MAIL_OUTBOX_DIR, ScaleRun, WebClient, buildCopies, freeLocalUrl, poll, runNode, waitForHealthy, type OwnPost, type Proc } from "./support";
 
 const { webDir, workerDir } = buildCopies();
-const prefix = uniquePrefix("ops");
-const writer = newWriter("ops");
+const run = new ScaleRun("ops");
+const { writer } = run;
 const backupDir = mkdtempSync(path.join(tmpdir(), "inkwell-scale-backup-"));
-const procs: Proc[] = [];
-const databases: string[] = [];
-let env: NodeJS.ProcessEnv = baseEnv({});
 let original = "";
+let originalDatabase = "";
 let restored: { proc: Proc; url: string } | undefined;
 
 async function startWeb(name: string, databaseUrl: string): Promise<{ proc: Proc; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const { port, url } = await freeLocalUrl();
   // Behind a load balancer every instance has the same public URL: the first instance's.
-  const proc = startNode(name, webArgs(webDir), webDir, { ...env, DATABASE_URL: databaseUrl, PORT: String(port), APP_URL: original || url, WEB_SHUTDOWN_DRAIN_MS: "5000" });
-  procs.push(proc);
+  const proc = run.start(name, webArgs(webDir), webDir, run.env({ HOSTNAME: "127.0.0.1", DATABASE_URL: databaseUrl, PORT: String(port), APP_URL: original || url, WEB_SHUTDOWN_DRAIN_MS: "5000" }));
   return { proc, url };
 }
 
 /** `npm run backup|restore -- …` (tsx scripts/backup.ts) against a server database. */
 function backupScript(args: string[], databaseUrl: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => resolve({ code, output }));
+  return runProcess("backup", process.execPath, ["--import", "tsx", "scripts/backup.ts", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    timeoutMs: 120_000,
   });
 }
 
@@ -88,21 +60,18 @@ async function publicView(baseUrl: string, posts: OwnPost[]) {
 }
 
 beforeAll(async () => {
-  const databaseUrl = await createEmptyTestDatabase();
-  databases.push(databaseUrl);
-  env = baseEnv({ REDIS_URL, AUTH_SECRET: TEST_AUTH_SECRET, QUEUE_PREFIX: prefix, HOSTNAME: "127.0.0.1", LOG_LEVEL: "info" });
-  const migrated = await runNode("migrate", migrateArgs(workerDir), workerDir, { ...env, DATABASE_URL: databaseUrl });
+  originalDatabase = await run.createDatabase();
+  const env = run.env({ HOSTNAME: "127.0.0.1", DATABASE_URL: originalDatabase });
+  const migrated = await runNode("migrate", migrateArgs(workerDir), workerDir, env);
   expect(migrated.code, migrated.output).toBe(0);
-  procs.push(startNode("worker", workerArgs(workerDir), workerDir, { ...env, DATABASE_URL: databaseUrl }));
-  const web = await startWeb("web-original", databaseUrl);
+  run.start("worker", workerArgs(workerDir), workerDir, env);
+  const web = await startWeb("web-original", originalDatabase);
   original = web.url;
-  await waitForHealthy(original, procs, 120_000);
+  await waitForHealthy(original, run.procs, 120_000);
 });
 
 afterAll(async () => {
-  await stopProcs(procs);
-  for (const url of databases) await dropTestDatabase(url).catch(() => {});
-  await deleteRedisPrefix(REDIS_URL, prefix).catch(() => {});
+  await run.cleanup();
   rmSync(backupDir, { recursive: true, force: true });
 });
 
@@ -126,11 +95,10 @@ describe("npm run backup / restore on a PostgreSQL server", () => {
     expect(before.list.status).toBe(200);
 
     const file = path.join(backupDir, "inkwell.dump");
-    const backup = await backupScript(["backup", file], databases[0]!);
+    const backup = await backupScript(["backup", file], originalDatabase);
     expect(backup.code, backup.output).toBe(0);
 
-    const restoredUrl = await createEmptyTestDatabase();
-    databases.push(restoredUrl);
+    const restoredUrl = await run.createDatabase();
     const restore = await backupScript(["restore", file], restoredUrl);
     expect(restore.code, restore.output).toBe(0);
     // Restoring over a database that already holds InkWell's data needs --replace.

@@ -3,7 +3,7 @@
 // root, so under root every command runs as the `postgres` OS user (setpriv, which execs: the pid
 // we signal is the command itself). Each server runs under `timeout`, so even a test process killed
 // before its cleanup leaves nothing running for long.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 
 import postgres from "postgres";
 
-import { freePort } from "../../scripts/services";
+import { freePort, startProcess, type ManagedProcess } from "../../scripts/services";
 import { poll } from "./support";
 
 const run = promisify(execFile);
@@ -89,61 +89,27 @@ export async function startReplicatedPostgres(log: (line: string) => void = () =
   const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_ALL: "C" };
 
   const base = mkdtempSync(path.join(os.tmpdir(), "inkwell-pg-"));
-  const servers: ChildProcess[] = [];
-  const logs = new Map<ChildProcess, string>();
+  const servers: ManagedProcess[] = [];
   let stopped = false;
 
-  // Last resort if the test process exits without stop(): the servers go with it.
-  const killOnExit = () => {
-    for (const child of servers) {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.once("exit", killOnExit);
-
-  const stopServer = async (child: ChildProcess) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT"); // `timeout` passes it on; SIGINT is PostgreSQL's fast shutdown
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL"); // timeout leads its own process group
-      } catch {
-        // already gone
-      }
-    }, 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const child of [...servers].reverse()) await stopServer(child);
-    process.removeListener("exit", killOnExit);
+    // SIGINT is PostgreSQL's fast shutdown (`timeout` passes it on too).
+    for (const server of [...servers].reverse()) await server.stop({ signal: "SIGINT", graceMs: 15_000 });
     rmSync(base, { recursive: true, force: true });
   };
 
   const startServer = async (name: string, dataDir: string, port: number): Promise<PgServer> => {
     const [command, args] = asOwner(tool("postgres"), ["-D", dataDir, "-c", `port=${port}`]);
-    const child = spawn("timeout", ["--kill-after=10", String(SERVER_LIFETIME_S), command, ...args], {
-      cwd: base,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // Its own process group (`timeout` leads it), so a stop or the last-resort kill reaches the server.
+    const child = startProcess(name, "timeout", ["--kill-after=10", String(SERVER_LIFETIME_S), command, ...args], { cwd: base, env, detached: true });
     servers.push(child);
-    logs.set(child, "");
-    const append = (chunk: Buffer) => logs.set(child, (logs.get(child)! + chunk.toString()).slice(-20_000));
-    child.stdout?.on("data", append);
-    child.stderr?.on("data", append);
     const server: PgServer = { port, url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}` };
     await poll(
       `${name} to accept connections on ${port}`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited: ${logs.get(child)}`);
+        if (child.done) throw new Error(`${name} exited: ${child.output().slice(-20_000)}`);
         const sql = postgres(server.url("postgres"), { max: 1, connect_timeout: 2, onnotice: () => {} });
         try {
           await sql`select 1`;
@@ -152,7 +118,7 @@ export async function startReplicatedPostgres(log: (line: string) => void = () =
           await sql.end({ timeout: 1 });
         }
       },
-      { timeoutMs: 30_000, intervalMs: 100, describe: () => logs.get(child) ?? "" },
+      { timeoutMs: 30_000, intervalMs: 100, describe: () => child.output().slice(-20_000) },
     );
     log(`${name} up on 127.0.0.1:${port}`);
     return server;

@@ -7,26 +7,8 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { deleteRedisPrefix, dropTestDatabase, freePort } from "../../scripts/services";
 import { composeCommand, nodeArgs, readRuntimeStage } from "./images";
-import {
-  MAIL_OUTBOX_DIR,
-  REDIS_URL,
-  TEST_AUTH_SECRET,
-  WebClient,
-  baseEnv,
-  buildCopies,
-  createEmptyTestDatabase,
-  newWriter,
-  poll,
-  runNode,
-  startNode,
-  stopProcs,
-  uniquePrefix,
-  waitForHealthy,
-  type OwnPost,
-  type Proc,
-} from "./support";
+import { MAIL_OUTBOX_DIR, ScaleRun, WebClient, baseEnv, buildCopies, freeLocalUrl, poll, runNode, stopProcs, waitForHealthy, type OwnPost } from "./support";
 
 const { webDir, workerDir } = buildCopies();
 const webImage = readRuntimeStage("Dockerfile.web");
@@ -34,39 +16,24 @@ const workerImage = readRuntimeStage("Dockerfile.worker");
 const webArgs = nodeArgs(webImage.cmd);
 const workerArgs = nodeArgs(workerImage.cmd);
 const migrateArgs = nodeArgs(composeCommand("migrate"));
-const prefix = uniquePrefix("prod");
-const writer = newWriter("prod");
-const procs: Proc[] = [];
-let databaseUrl = "";
+const run = new ScaleRun("prod");
+const { writer, procs } = run;
 let baseUrl = "";
-let env: NodeJS.ProcessEnv = baseEnv({});
 let webEnv: NodeJS.ProcessEnv = baseEnv({});
 let workerEnv: NodeJS.ProcessEnv = baseEnv({});
 
 beforeAll(async () => {
-  databaseUrl = await createEmptyTestDatabase();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  env = baseEnv({
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    AUTH_SECRET: TEST_AUTH_SECRET,
-    QUEUE_PREFIX: prefix,
-    APP_URL: baseUrl,
-    ADMIN_EMAILS: writer.email,
-    LOG_LEVEL: "info",
-  });
+  const databaseUrl = await run.createDatabase();
+  const { port, url } = await freeLocalUrl();
+  baseUrl = url;
+  const env = run.env({ DATABASE_URL: databaseUrl, APP_URL: baseUrl });
   // What each image sets (ENV), then what a deployment passes; loopback only here.
   // A short drain, so the SIGTERM test below shows the bound within stopProcs' grace period.
   webEnv = { ...webImage.env, ...env, HOSTNAME: "127.0.0.1", PORT: String(port), WEB_SHUTDOWN_DRAIN_MS: "3000" };
   workerEnv = { ...workerImage.env, ...env };
 });
 
-afterAll(async () => {
-  await stopProcs(procs);
-  if (databaseUrl) await dropTestDatabase(databaseUrl).catch(() => {});
-  await deleteRedisPrefix(REDIS_URL, prefix).catch(() => {});
-});
+afterAll(() => run.cleanup());
 
 describe("production build without the source tree", () => {
   it("is what the images copy and run", () => {
@@ -108,9 +75,8 @@ describe("production build without the source tree", () => {
   });
 
   it("serves the app and the worker processes a post: register, sign in, create, ready", async () => {
-    const worker = startNode("worker", workerArgs, workerDir, workerEnv);
-    const web = startNode("web", webArgs, webDir, webEnv);
-    procs.push(worker, web);
+    const worker = run.start("worker", workerArgs, workerDir, workerEnv);
+    const web = run.start("web", webArgs, webDir, webEnv);
     await waitForHealthy(baseUrl, [web, worker]);
 
     // The image's HEALTHCHECK command, run as Docker would (in the workdir, with the container's env).

@@ -7,38 +7,18 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { migrateArgs, webArgs, workerArgs } from "../../scripts/production";
-import { deleteRedisPrefix, freePort } from "../../scripts/services";
 import { startReplicatedPostgres, type ReplicatedPostgres } from "./postgres-cluster";
-import {
-  MAIL_OUTBOX_DIR,
-  REDIS_URL,
-  TEST_AUTH_SECRET,
-  TrpcError,
-  WebClient,
-  baseEnv,
-  operatorHeaders,
-  buildCopies,
-  newWriter,
-  poll,
-  runNode,
-  startNode,
-  stopProcs,
-  uniquePrefix,
-  waitForHealthy,
-  type OwnPost,
-  type Proc,
-} from "./support";
+import { MAIL_OUTBOX_DIR, ScaleRun, TrpcError, WebClient, buildCopies, freeLocalUrl, operatorHeaders, poll, runNode, waitForHealthy, type OwnPost, type Proc } from "./support";
 
 const DATABASE = "inkwell_scale";
 const { webDir, workerDir } = buildCopies();
-const prefix = uniquePrefix("scale");
-const writer = newWriter("scale");
+const run = new ScaleRun("scale");
+const { writer, procs } = run;
 const client = new WebClient();
 
 let cluster: ReplicatedPostgres | undefined;
 let primarySql: postgres.Sql | undefined;
 let replicaSql: postgres.Sql | undefined;
-const procs: Proc[] = [];
 const workers: Proc[] = [];
 let urlA = "";
 let urlB = "";
@@ -87,39 +67,33 @@ beforeAll(async () => {
   replicaSql = postgres(cluster.replica.url(DATABASE), { max: 1, onnotice: () => {} });
   await poll("the database on the replica", async () => ((await replicaSql!`select 1 as one`).length === 1 ? true : undefined));
 
-  const [portA, portB] = [await freePort(), await freePort()];
-  urlA = `http://127.0.0.1:${portA}`;
-  urlB = `http://127.0.0.1:${portB}`;
-  const env = baseEnv({
+  const [a, b] = [await freeLocalUrl(), await freeLocalUrl()];
+  urlA = a.url;
+  urlB = b.url;
+  const env = run.env({
     DATABASE_URL: cluster.primary.url(DATABASE),
     DATABASE_REPLICA_URLS: cluster.replica.url(DATABASE),
     DATABASE_POOL_MAX: "5",
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    AUTH_SECRET: TEST_AUTH_SECRET,
     // Behind a load balancer every instance has the same public URL.
     APP_URL: urlA,
     HOSTNAME: "127.0.0.1",
     WORKER_CONCURRENCY: "2",
-    LOG_LEVEL: "info",
   });
 
   const migrated = await runNode("migrate", migrateArgs(workerDir), workerDir, env);
   expect(migrated.code, migrated.output).toBe(0);
 
-  workers.push(startNode("worker-1", workerArgs(workerDir), workerDir, env), startNode("worker-2", workerArgs(workerDir), workerDir, env));
-  const webA = startNode("web-A", webArgs(webDir), webDir, { ...env, PORT: String(portA) });
-  const webB = startNode("web-B", webArgs(webDir), webDir, { ...env, PORT: String(portB) });
-  procs.push(...workers, webA, webB);
+  workers.push(run.start("worker-1", workerArgs(workerDir), workerDir, env), run.start("worker-2", workerArgs(workerDir), workerDir, env));
+  run.start("web-A", webArgs(webDir), webDir, { ...env, PORT: String(a.port) });
+  run.start("web-B", webArgs(webDir), webDir, { ...env, PORT: String(b.port) });
   await Promise.all([waitForHealthy(urlA, procs), waitForHealthy(urlB, procs)]);
 });
 
 afterAll(async () => {
-  await stopProcs(procs);
+  await run.cleanup();
   await primarySql?.end({ timeout: 5 });
   await replicaSql?.end({ timeout: 5 });
   await cluster?.stop();
-  await deleteRedisPrefix(REDIS_URL, prefix).catch(() => {});
 });
 
 describe("scale-out: two web instances, two workers, a primary and a read replica", () => {

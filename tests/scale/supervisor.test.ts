@@ -4,28 +4,11 @@
 // (`npm run build` first), with the environment alone, against a fresh database and queue prefix.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { REPO_ROOT, deleteRedisPrefix, dropTestDatabase, freePort } from "../../scripts/services";
-import {
-  MAIL_OUTBOX_DIR,
-  REDIS_URL,
-  TEST_AUTH_SECRET,
-  WebClient,
-  baseEnv,
-  createEmptyTestDatabase,
-  operatorHeaders,
-  newWriter,
-  poll,
-  startNode,
-  stopProcs,
-  uniquePrefix,
-  waitForHealthy,
-  type OwnPost,
-  type Proc,
-} from "./support";
+import { REPO_ROOT } from "../../scripts/services";
+import { MAIL_OUTBOX_DIR, ScaleRun, WebClient, freeLocalUrl, operatorHeaders, poll, stopProcs, waitForHealthy, type OwnPost, type Proc } from "./support";
 
-const prefix = uniquePrefix("supervised");
-const writer = newWriter("supervised");
-let databaseUrl = "";
+const run = new ScaleRun("supervised");
+const { writer } = run;
 let baseUrl = "";
 let supervisor: Proc;
 
@@ -35,33 +18,24 @@ function pidsOf(name: "web" | "worker"): number[] {
 }
 
 beforeAll(async () => {
-  databaseUrl = await createEmptyTestDatabase();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env = baseEnv({
+  const databaseUrl = await run.createDatabase();
+  const { port, url } = await freeLocalUrl();
+  baseUrl = url;
+  const env = run.env({
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    AUTH_SECRET: TEST_AUTH_SECRET,
-    QUEUE_PREFIX: prefix,
     PORT: String(port),
     APP_URL: baseUrl,
-    ADMIN_EMAILS: writer.email,
-    LOG_LEVEL: "info",
     // A killed worker's jobs go back to the queue within seconds instead of the default 30 s.
     WORKER_LOCK_DURATION_MS: "3000",
     WORKER_STALLED_INTERVAL_MS: "1000",
     WEB_SHUTDOWN_DRAIN_MS: "3000",
   });
   // `npm start` is `tsx scripts/run.ts start`; the same, without npm in between to relay signals.
-  supervisor = startNode("npm start", ["--import", "tsx", "scripts/run.ts", "start"], REPO_ROOT, env);
+  supervisor = run.start("npm start", ["--import", "tsx", "scripts/run.ts", "start"], REPO_ROOT, env);
   await waitForHealthy(baseUrl, [supervisor], 120_000);
 });
 
-afterAll(async () => {
-  if (supervisor) await stopProcs([supervisor], 45_000);
-  if (databaseUrl) await dropTestDatabase(databaseUrl).catch(() => {});
-  await deleteRedisPrefix(REDIS_URL, prefix).catch(() => {});
-});
+afterAll(() => run.cleanup(45_000));
 
 describe("npm start: a supervisor for the web and the worker", () => {
   it("restarts a worker killed three times during a burst of saves; the web answers throughout and every post ends ready", async () => {

@@ -1,15 +1,22 @@
 // Helpers for the scale tests: the production processes started from a copy of the build, an HTTP
-// client that talks to them as a browser would (cookies, same-origin Origin header), throwaway
-// databases, and polling instead of fixed sleeps.
-import { spawn, type ChildProcess } from "node:child_process";
+// client that talks to them as a browser would (cookies, same-origin Origin header), a test file's
+// run (queue prefix, writer, throwaway databases, processes, cleanup), and polling instead of fixed sleeps.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import postgres from "postgres";
-
-import { testServerUrl } from "../../scripts/services";
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  dropTestDatabase,
+  freePort,
+  runProcess,
+  startProcess,
+  stopProcesses,
+  testServerUrl,
+  type ManagedProcess,
+} from "../../scripts/services";
 
 /** Set by tests/scale/global-setup.ts: copies of .next/standalone and .next/worker outside the repo. */
 export function buildCopies(): { webDir: string; workerDir: string } {
@@ -37,18 +44,7 @@ export function uniquePrefix(label: string): string {
 // Processes
 // ---------------------------------------------------------------------------------------------
 
-export interface Proc {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  output(): string;
-}
-
-const live = new Set<Proc>();
-// Last resort if a test process dies without its afterAll: leave nothing running.
-process.once("exit", () => {
-  for (const p of live) p.child.kill("SIGKILL");
-});
+export type Proc = ManagedProcess;
 
 /**
  * Only what a container would be given: no inherited variables (the test runner's NODE_OPTIONS,
@@ -60,53 +56,16 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Starts `node <args>` in cwd with exactly env; output is kept for assertions and failure messages. */
 export function startNode(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const append = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 2_000_000) output = output.slice(-1_000_000); // bounded: keep the tail
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const proc: Proc = {
-    name,
-    child,
-    output: () => output,
-    exited: new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        live.delete(proc);
-        resolve(code ?? (signal ? 128 : null));
-      });
-      child.once("error", () => {
-        live.delete(proc);
-        resolve(null);
-      });
-    }),
-  };
-  live.add(proc);
-  return proc;
+  return startProcess(name, process.execPath, args, { cwd, env });
 }
 
 /** Runs `node <args>` to completion (bounded); resolves with its exit code and output. */
 export async function runNode(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000) {
-  const proc = startNode(name, args, cwd, env);
-  const timer = setTimeout(() => proc.child.kill("SIGKILL"), timeoutMs);
-  try {
-    const code = await proc.exited;
-    return { code, output: proc.output() };
-  } finally {
-    clearTimeout(timer);
-  }
+  return runProcess(name, process.execPath, args, { cwd, env, timeoutMs });
 }
 
 /** SIGTERM (the web server and the worker shut down cleanly on it), SIGKILL after graceMs. */
-export async function stopProcs(procs: Proc[], graceMs = 10_000): Promise<void> {
-  const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
-  for (const p of running) p.child.kill("SIGTERM");
-  const timer = setTimeout(() => running.forEach((p) => p.child.kill("SIGKILL")), graceMs);
-  await Promise.all(running.map((p) => p.exited));
-  clearTimeout(timer);
-}
+export const stopProcs = stopProcesses;
 
 // ---------------------------------------------------------------------------------------------
 // Polling
@@ -166,37 +125,60 @@ export function newWriter(label: string): Writer {
   return { email: `${username}@example.test`, username, displayName: `${label} writer`, password: "correct horse battery staple" };
 }
 
-/** The fields of OwnPost (server/posts/service.ts) the tests look at. */
-export interface OwnPost {
-  id: string;
-  slug: string;
-  title: string;
-  status: "queued" | "processing" | "ready" | "failed";
-  visibility: "draft" | "scheduled" | "published";
-  version: number;
-  processedVersion: number | null;
-  publishedVersion: number | null;
-  html: string | null;
-  error: string | null;
+/** A post as its author sees it, as the router answers it (the client's type, trpc/types.ts). */
+export type { OwnPost } from "@/trpc/types";
+
+// ---------------------------------------------------------------------------------------------
+// One test file's run: its queue prefix, writer, databases and processes, cleaned up together
+// ---------------------------------------------------------------------------------------------
+
+/** A loopback address on a free port, for a web instance to listen on. */
+export async function freeLocalUrl(): Promise<{ port: number; url: string }> {
+  const port = await freePort();
+  return { port, url: `http://127.0.0.1:${port}` };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Databases
-// ---------------------------------------------------------------------------------------------
+export class ScaleRun {
+  readonly prefix: string;
+  readonly writer: Writer;
+  /** Processes started with start(), stopped by cleanup(). */
+  readonly procs: Proc[] = [];
+  private readonly databases: string[] = [];
 
-/**
- * An empty database named like createTestDatabase's (so dropTestDatabase and the abandoned-database
- * sweep handle it) but not migrated: the test runs the bundled migrate.mjs on it.
- */
-export async function createEmptyTestDatabase(serverUrl: string = testServerUrl()): Promise<string> {
-  const name = `inkwell_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end({ timeout: 5 });
+  constructor(label: string) {
+    this.prefix = uniquePrefix(label);
+    this.writer = newWriter(label);
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+
+  /** What every process of this run gets: baseEnv, Redis, the auth secret, the run's queue prefix, the writer as operator. */
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return baseEnv({
+      REDIS_URL,
+      AUTH_SECRET: TEST_AUTH_SECRET,
+      QUEUE_PREFIX: this.prefix,
+      ADMIN_EMAILS: this.writer.email,
+      LOG_LEVEL: "info",
+      ...extra,
+    });
+  }
+
+  /** An empty, unmigrated test database (the test runs the bundled migrate.mjs on it), dropped by cleanup(). */
+  async createDatabase(): Promise<string> {
+    const url = await createTestDatabase(testServerUrl(), { migrate: false });
+    this.databases.push(url);
+    return url;
+  }
+
+  start(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Proc {
+    const proc = startNode(name, args, cwd, env);
+    this.procs.push(proc);
+    return proc;
+  }
+
+  /** Stops the processes (SIGTERM, SIGKILL after graceMs), drops the databases, deletes the queue's keys. */
+  async cleanup(graceMs = 10_000): Promise<void> {
+    await stopProcs(this.procs, graceMs);
+    for (const url of this.databases) await dropTestDatabase(url).catch(() => {});
+    await deleteRedisPrefix(REDIS_URL, this.prefix).catch(() => {});
+  }
 }

@@ -1,6 +1,6 @@
 // Runs once per `vitest run`, in the main process, before any test worker starts: the workers
 // inherit process.env, so every test file sees this run's own database and queue prefix.
-// The database follows TEST_DATABASE (scripts/services.ts, startTestDatabase): a fresh database on a
+// The database follows TEST_DATABASE (scripts/services/test-database.ts, startTestDatabase): a fresh database on a
 // PostgreSQL server, or an embedded PGlite that this process serves until the run ends. Redis:
 // REDIS_URL, the one on 127.0.0.1:6379, or a redis-server started for the run.
 import { randomBytes } from "node:crypto";
@@ -30,9 +30,16 @@ export default async function setup(): Promise<() => Promise<void>> {
 
   // Mail goes to files of this run (the accounts worker renders into it; tests read the links back).
   const outbox = mkdtempSync(path.join(tmpdir(), "inkwell-test-outbox-"));
+  // Uploaded archives and built exports of this run (server/portability/storage.ts).
+  const portability = mkdtempSync(path.join(tmpdir(), "inkwell-test-portability-"));
+
+  // Uploaded images of this run (local storage), never the developer's .data/media.
+  const mediaDir = mkdtempSync(path.join(tmpdir(), "inkwell-test-media-"));
 
   Object.assign(process.env, {
     MAIL_OUTBOX_DIR: outbox,
+    MEDIA_LOCAL_DIR: mediaDir,
+    PORTABILITY_DIR: portability,
     NODE_ENV: "test",
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
@@ -48,6 +55,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   return async () => {
     const problems: string[] = [];
     rmSync(outbox, { recursive: true, force: true });
+    rmSync(portability, { recursive: true, force: true });
+    rmSync(mediaDir, { recursive: true, force: true });
     await database.stop().catch((error: unknown) => problems.push(`drop ${redactUrl(database.url)}: ${String(error)}`));
     if (!redis.embedded) {
       await deleteRedisPrefix(redis.url, queuePrefix).catch((error: unknown) => problems.push(`clear ${queuePrefix}: ${String(error)}`));

@@ -1,72 +1,34 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { connect, createServer as createTcpServer, type Server, type Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { freePort, startProcess, type ManagedProcess } from "../../scripts/services";
 
 // Real processes for the crash and outage tests: worker processes and a Redis server of the test's own.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export interface Child {
-  process: ChildProcess;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-function track(child: ChildProcess): Child {
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { process: child, exited, output: () => output };
-}
+export type Child = ManagedProcess;
+export { freePort, waitForOutput } from "../../scripts/services";
 
 /** Starts `npm run worker`'s process (worker/index.ts) with extra environment. */
 export function startWorkerProcess(env: Record<string, string>): Child {
-  return track(
-    // `node --import tsx` keeps it one process: tsx's CLI would run the worker in a child of its own,
-    // which a SIGKILL of the parent would leave running.
-    spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
-}
-
-/** Resolves once the worker logged that it started (its Redis connection is being made). */
-export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(child.output())) {
-    if (Date.now() > deadline) throw new Error(`process did not print ${pattern}; output:\n${child.output()}`);
-    if (child.process.exitCode !== null) throw new Error(`process exited early; output:\n${child.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-export async function stop(child: Child, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-  if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
-  return child.exited;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
+  // `node --import tsx` keeps it one process: tsx's CLI would run the worker in a child of its own,
+  // which a SIGKILL of the parent would leave running.
+  return startProcess("worker", process.execPath, ["--import", "tsx", "worker/index.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
   });
+}
+
+/** Sends the signal (no grace period: the crash tests choose it) and resolves with the exit code, null if a signal ended it. */
+export async function stop(child: Child, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+  return child.stop({ signal, graceMs: 60_000 });
 }
 
 /** A throwaway Redis on its own port, in the foreground so the test can stop and restart it. */
 export function startRedisServer(port: number): Child {
-  return track(
-    spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
+  return startProcess("redis-server", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
 }
 
 /** A TCP proxy the test can cut and restore, standing in for a network or database outage. */
@@ -78,10 +40,9 @@ export interface CuttableProxy {
 }
 
 export async function startProxy(targetHost: string, targetPort: number): Promise<CuttableProxy> {
-  const { createServer: createTcpServer, connect } = await import("node:net");
   const port = await freePort();
-  const sockets = new Set<import("node:net").Socket>();
-  let server: import("node:net").Server | undefined;
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server = createTcpServer((client) => {

@@ -2,7 +2,8 @@ import { request as httpRequest, createServer, type IncomingHttpHeaders } from "
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { CLIENT_ADDRESS_HEADER, installClientAddressHeader, peerAddress } from "@/server/security/client-address-header";
-import { clientIp } from "@/server/security/rate-limit";
+import { clientIp, clientRateLimitKey } from "@/server/security/rate-limit";
+import { rateLimitSubject } from "@/server/security/client-address";
 
 /** What a request handler behind the installed hook sees, for a request sent from `localAddress`. */
 async function headersSeenByServer(localAddress: string, headers: Record<string, string>): Promise<IncomingHttpHeaders> {
@@ -72,5 +73,27 @@ describe("the web server's client address header", () => {
     expect(peerAddress({ remoteAddress: "::ffff:203.0.113.9" })).toBe("203.0.113.9");
     expect(peerAddress({ remoteAddress: "2001:db8::1" })).toBe("2001:db8::1");
     expect(peerAddress({ remoteAddress: undefined })).toBe("unknown");
+  });
+});
+
+describe("rateLimitSubject", () => {
+  it("counts every address of one IPv6 /64 together, and different /64s apart", () => {
+    const sameNetwork = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0db8:0001:0002:abcd::9"].map(rateLimitSubject);
+    expect(new Set(sameNetwork)).toEqual(new Set(["2001:db8:1:2::/64"]));
+    expect(rateLimitSubject("2001:db8:1:3::1")).not.toBe(rateLimitSubject("2001:db8:1:2::1"));
+  });
+
+  it("counts IPv4 and IPv4-mapped IPv6 as the IPv4 address", () => {
+    expect(rateLimitSubject("198.51.100.7")).toBe("198.51.100.7");
+    expect(rateLimitSubject("::ffff:198.51.100.7")).toBe("198.51.100.7");
+    expect(rateLimitSubject("198.51.100.8")).not.toBe(rateLimitSubject("198.51.100.7"));
+  });
+
+  it("keeps what is not an address as it is", () => {
+    expect(rateLimitSubject("unknown")).toBe("unknown");
+  });
+
+  it("is what the request's client is counted as", () => {
+    expect(clientRateLimitKey(new Headers({ [CLIENT_ADDRESS_HEADER]: "2001:db8:5:6::42" }), 0)).toBe("2001:db8:5:6::/64");
   });
 });

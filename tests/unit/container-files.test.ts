@@ -1,5 +1,7 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import ignore from "ignore";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/services";
 import { envSchema } from "@/server/env.js";
@@ -58,5 +60,23 @@ describe(".dockerignore", () => {
     for (const pattern of ["tests", "bench", ".ci", "**/*.md", ".git", "node_modules", ".next", ".data", ".env"]) {
       expect(patterns).toContain(pattern);
     }
+  });
+
+  // `next build` type-checks every source file the context holds: one that imports a file left out
+  // stops the image's build (a generator importing tests/fixtures, a vitest config importing another).
+  it("leaves out nothing that a file it keeps imports", () => {
+    const excluded = ignore().add(read(".dockerignore"));
+    const tracked = execFileSync("git", ["ls-files"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+    const kept = tracked.filter((file) => !excluded.ignores(file) && /\.(ts|tsx|js|mjs)$/.test(file));
+    const missing: string[] = [];
+    for (const file of kept) {
+      for (const [, specifier] of read(file).matchAll(/(?:from|import)\s*\(?\s*["']((?:\.{1,2}|@)\/[^"']+)["']/g)) {
+        if (!specifier) continue;
+        const base = specifier.startsWith("@/") ? path.join(REPO_ROOT, specifier.slice(2)) : path.resolve(REPO_ROOT, path.dirname(file), specifier);
+        const target = ["", ".ts", ".tsx", ".js", ".mjs", "/index.ts", "/index.tsx"].map((ext) => base + ext).find((candidate) => existsSync(candidate) && !candidate.endsWith("/"));
+        if (target && excluded.ignores(path.relative(REPO_ROOT, target))) missing.push(`${file} imports ${specifier}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
+import { TRPCClientError } from "@trpc/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AUTOSAVE_DELAY_MS, AUTOSAVE_MAX_WAIT_MS, DraftStore } from "@/components/editor/draft-store";
+import type { DraftStoreOptions } from "@/components/editor/draft-snapshot";
+import { readLocalDraft, writeLocalDraft } from "@/components/editor/local-drafts";
+import { emptyFields, fieldsOf } from "@/components/editor/post-fields";
+import { classifySaveError } from "@/components/editor/save-errors";
 import type { PostUpdateInput } from "@/lib/validations/post";
-import type { OwnPost, SavedPost } from "@/server/posts/service";
+import type { OwnPost, SavedPost } from "@/trpc/types";
 
 // The draft store outside React, with fake timers: when autosave reaches the server while the writer
 // types steadily or pauses. The browser parts it touches (online/offline events, localStorage) are a
@@ -152,5 +157,244 @@ describe("DraftStore autosave", () => {
     store.edit({ markdown: "" });
     await vi.advanceTimersByTimeAsync(AUTOSAVE_MAX_WAIT_MS * 2);
     expect(updates).toHaveLength(0);
+  });
+});
+
+/** An error as the tRPC client hands it over when the server refused a call. */
+function refusal(code: string, message: string, data: Record<string, unknown> = {}) {
+  return TRPCClientError.from({ error: { code: -32600, message, data: { code, httpStatus: 400, ...data } } });
+}
+
+/** A store for an existing post with the given server calls (the rest fail the test if called). */
+function storeFor(api: Partial<DraftStoreOptions["api"]>, initialPost = ownPost()) {
+  const fail = () => Promise.reject(new Error("not expected in this test"));
+  return new DraftStore({ initialPost, api: { create: fail, update: fail, byId: fail, ...api }, onServerPost: () => {}, onCreated: () => {} });
+}
+
+function saved(post: OwnPost): SavedPost {
+  const { html: _html, ...rest } = post;
+  return rest;
+}
+
+describe("DraftStore when a save fails", () => {
+  let stop: () => void = () => {};
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("window", Object.assign(new EventTarget(), { localStorage: new MemoryStorage() }));
+  });
+  afterEach(() => {
+    stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("marks a taken slug on its field and saves the rest of the edit without it", async () => {
+    const updates: PostUpdateInput[] = [];
+    const store = storeFor({
+      update: (input) => {
+        updates.push(input);
+        if (input.slug !== undefined) return Promise.reject(refusal("CONFLICT", "Another of your posts already uses that slug.", { field: "slug" }));
+        return Promise.resolve(saved(ownPost({ version: 2, title: input.title ?? "A post" })));
+      },
+    });
+    stop = store.start();
+    store.edit({ slug: "taken", title: "A new title" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    await vi.advanceTimersByTimeAsync(10); // the save of the rest, scheduled at once
+    expect(updates.map((u) => [u.slug, u.title])).toEqual([
+      ["taken", "A new title"],
+      [undefined, "A new title"],
+    ]);
+    expect(store.getSnapshot().fieldErrors.slug).toEqual(["Another of your posts already uses that slug."]);
+    // The refused value is not sent again until the writer changes it.
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MAX_WAIT_MS);
+    expect(updates).toHaveLength(2);
+  });
+
+  it("opens the conflict on a stale version, and Keep mine saves the writer's edit on the server's version", async () => {
+    const theirs = ownPost({ version: 5, title: "Their title", markdown: "Their text" });
+    const updates: PostUpdateInput[] = [];
+    const store = storeFor({
+      update: (input) => {
+        updates.push(input);
+        if (input.version !== theirs.version) return Promise.reject(refusal("CONFLICT", "This post was changed elsewhere."));
+        return Promise.resolve(saved({ ...theirs, version: 6, markdown: input.markdown ?? theirs.markdown }));
+      },
+      byId: () => Promise.resolve(theirs),
+    });
+    stop = store.start();
+    store.edit({ markdown: "My text" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    expect(store.getSnapshot().save.kind).toBe("conflict");
+    expect(store.getSnapshot().conflict).toMatchObject({ baseVersion: 1, server: { version: 5 } });
+    // Nothing is sent while the writer has not chosen.
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MAX_WAIT_MS);
+    expect(updates).toHaveLength(1);
+
+    store.keepMine();
+    await vi.advanceTimersByTimeAsync(0);
+    // Only the field the writer changed is theirs to keep; the title they did not touch takes the server's.
+    expect(updates[1]).toEqual({ id: theirs.id, version: 5, markdown: "My text" });
+    expect(store.getSnapshot().draft).toMatchObject({ title: "Their title", markdown: "My text" });
+    expect(store.getSnapshot()).toMatchObject({ conflict: null, dirty: false, base: { version: 6 } });
+  });
+
+  it("replaces the draft with the server's version on Take theirs", async () => {
+    const theirs = ownPost({ version: 3, markdown: "Their text" });
+    const store = storeFor({ update: () => Promise.reject(refusal("CONFLICT", "Changed elsewhere.")), byId: () => Promise.resolve(theirs) });
+    stop = store.start();
+    store.edit({ markdown: "Mine" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    store.takeTheirs();
+    expect(store.getSnapshot()).toMatchObject({ conflict: null, dirty: false, save: { kind: "idle" }, base: { version: 3 }, draft: { markdown: "Their text" } });
+  });
+
+  it("goes offline when the server cannot be reached, keeps the text in the browser, and retries", async () => {
+    let reachable = false;
+    const updates: PostUpdateInput[] = [];
+    const store = storeFor({
+      update: (input) => {
+        updates.push(input);
+        if (!reachable) return Promise.reject(new TypeError("Failed to fetch"));
+        return Promise.resolve(saved(ownPost({ version: 2, markdown: input.markdown ?? "" })));
+      },
+    });
+    stop = store.start();
+    store.edit({ markdown: "Written on a train" });
+    expect(readLocalDraft(ownPost().id)?.fields.markdown).toBe("Written on a train");
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    expect(store.getSnapshot().save.kind).toBe("offline");
+
+    reachable = true;
+    await vi.advanceTimersByTimeAsync(1_000); // the first retry
+    expect(updates).toHaveLength(2);
+    expect(store.getSnapshot()).toMatchObject({ dirty: false, save: { kind: "idle" } });
+    // The server has it all: the browser's copy is gone.
+    expect(readLocalDraft(ownPost().id)).toBeNull();
+  });
+
+  it("says a deleted post no longer exists and keeps the text, without retrying", async () => {
+    const updates: PostUpdateInput[] = [];
+    const store = storeFor({
+      update: (input) => {
+        updates.push(input);
+        return Promise.reject(refusal("NOT_FOUND", "Post not found."));
+      },
+    });
+    stop = store.start();
+    store.edit({ markdown: "Still here" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    expect(store.getSnapshot().save).toMatchObject({ kind: "failed", retryAt: null, message: expect.stringContaining("no longer exists") });
+    expect(store.getSnapshot().draft.markdown).toBe("Still here");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(updates).toHaveLength(1);
+  });
+});
+
+describe("DraftStore with a copy kept in this browser", () => {
+  let stop: () => void = () => {};
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("window", Object.assign(new EventTarget(), { localStorage: new MemoryStorage() }));
+  });
+  afterEach(() => {
+    stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("offers the copy back and saves it like any edit when the writer restores it", async () => {
+    const post = ownPost({ markdown: "On the server" });
+    writeLocalDraft({ postId: post.id, baseVersion: 1, fields: { ...fieldsOf(post), markdown: "Typed before the tab closed" }, savedAt: 0 });
+    const updates: PostUpdateInput[] = [];
+    const store = storeFor(
+      {
+        update: (input) => {
+          updates.push(input);
+          return Promise.resolve(saved(ownPost({ version: 2, markdown: input.markdown ?? "" })));
+        },
+      },
+      post,
+    );
+    stop = store.start();
+    expect(store.getSnapshot().localOffer?.fields.markdown).toBe("Typed before the tab closed");
+    expect(updates).toHaveLength(0);
+
+    store.restoreLocal();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(updates).toEqual([{ id: post.id, version: 1, markdown: "Typed before the tab closed" }]);
+    expect(store.getSnapshot()).toMatchObject({ localOffer: null, dirty: false });
+  });
+
+  it("forgets a copy that says what the server already has", () => {
+    const post = ownPost({ markdown: "Same" });
+    writeLocalDraft({ postId: post.id, baseVersion: 1, fields: fieldsOf(post), savedAt: 0 });
+    const store = storeFor({}, post);
+    stop = store.start();
+    expect(store.getSnapshot().localOffer).toBeNull();
+    expect(readLocalDraft(post.id)).toBeNull();
+  });
+});
+
+describe("DraftStore for a new post", () => {
+  let stop: () => void = () => {};
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("window", Object.assign(new EventTarget(), { localStorage: new MemoryStorage() }));
+  });
+  afterEach(() => {
+    stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("creates the post only once it has a title, with no error shown while the writer is still typing", async () => {
+    const created: { title: string; markdown: string }[] = [];
+    const onCreated = vi.fn();
+    const store = new DraftStore({
+      initialPost: null,
+      api: {
+        create: (input) => {
+          created.push(input);
+          return Promise.resolve(ownPost({ title: input.title, markdown: input.markdown }));
+        },
+        update: () => Promise.reject(new Error("not expected")),
+        byId: () => Promise.reject(new Error("not expected")),
+      },
+      onServerPost: () => {},
+      onCreated,
+    });
+    stop = store.start();
+    store.edit({ markdown: "A body first" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_MAX_WAIT_MS);
+    expect(created).toHaveLength(0);
+    expect(store.getSnapshot()).toMatchObject({ save: { kind: "blocked" }, fieldErrors: {} });
+
+    store.edit({ title: "Then a title" });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS);
+    expect(created).toEqual([{ title: "Then a title", markdown: "A body first" }]);
+    expect(onCreated).toHaveBeenCalledOnce();
+    expect(store.getSnapshot()).toMatchObject({ postId: ownPost().id, dirty: false });
+    expect(store.getSnapshot().draft).not.toEqual(emptyFields);
+  });
+});
+
+describe("classifySaveError", () => {
+  it("tells apart what the store does next", () => {
+    expect(classifySaveError(new TypeError("Failed to fetch"))).toEqual({ kind: "offline" });
+    expect(classifySaveError(refusal("CONFLICT", "Changed elsewhere."))).toEqual({ kind: "conflict" });
+    expect(classifySaveError(refusal("UNAUTHORIZED", "Sign in to continue."))).toMatchObject({ kind: "failed", retry: true, signedOut: true });
+    expect(classifySaveError(refusal("TOO_MANY_REQUESTS", "Slow down."))).toMatchObject({ kind: "failed", retry: true });
+    expect(classifySaveError(refusal("FORBIDDEN", "Not yours."))).toEqual({ kind: "failed", message: "Not yours.", retry: false });
+  });
+
+  it("keeps only the editor's fields from the server's validation messages", () => {
+    const error = refusal("BAD_REQUEST", "The post is too long: at most 100,000 characters.", {
+      zodError: { formErrors: [], fieldErrors: { markdown: ["The post is too long: at most 100,000 characters."], version: ["Expected a number."] } },
+    });
+    expect(classifySaveError(error)).toMatchObject({ kind: "refused-fields", messages: { markdown: "The post is too long: at most 100,000 characters." } });
   });
 });

@@ -34,6 +34,10 @@ function signUpRefusalMessage(code: string | undefined): string {
     return "That is not the password of the latest sign-up with this address. Enter the password you chose when you signed up, or sign up again to start over.";
   }
   if (code === "username-taken") return "Someone else confirmed that username first. Sign up again with another username.";
+  const reserved = /^username-reserved:([a-z0-9_]{1,30})$/.exec(code ?? "");
+  if (reserved) {
+    return `The username ${reserved[1]} is no longer available: InkWell now keeps it for one of its own pages. Sign up again with the same address and another username; this link stops working then.`;
+  }
   return "This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise sign up again to get a new link.";
 }
 

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { requireSession } from "@/app/_lib/require-session";
-import type { OwnPost } from "@/server/posts/service";
+import type { OwnPost } from "@/trpc/types";
 import { api } from "@/trpc/server";
 
 /**

@@ -6,13 +6,15 @@ import { CopyLinkButton } from "@/components/copy-link-button";
 import { AdjacentPosts } from "@/components/reading/adjacent-posts";
 import { AuthorAvatar } from "@/components/reading/author-avatar";
 import { AuthorCard } from "@/components/reading/author-card";
+import { SubscribeForm } from "@/components/newsletter/subscribe-form";
 import { JsonLd } from "@/components/reading/json-ld";
 import { readerHtml } from "@/components/reading/reader-html";
 import { TableOfContents, wantsTableOfContents } from "@/components/reading/table-of-contents";
 import { TagList } from "@/components/reading/tag-list";
 import { siteConfig } from "@/config/site";
-import type { PublicPostPage } from "@/server/posts/service";
-import { absoluteUrl, postPath } from "@/server/feeds";
+import type { PublicPostPage } from "@/trpc/types";
+import { CACHE_KEYS_META, postKey } from "@/server/cache/public-routes";
+import { absoluteUrl, postPath } from "@/server/urls";
 import { decodeSegment, loadPublicPost } from "../_lib/public-data";
 
 type Props = { params: Promise<{ handle: string; slug: string }> };
@@ -94,6 +96,8 @@ export default async function PostPage({ params }: Props) {
 
   return (
     <div className="px-4 pt-6 pb-16 sm:px-6 sm:pt-16 sm:pb-24">
+      {/* Tells the caches which post this page shows, whatever its address (server/cache/public-routes.ts). */}
+      <meta name={CACHE_KEYS_META} content={postKey(post.id)} />
       <JsonLd data={blogPosting(post)} />
       {/* One grid for the whole article: the text column in the middle keeps a ~70-character measure
           (`ch` of the body font, set on the grid); on wide screens the contents sit in the right margin. */}
@@ -156,6 +160,7 @@ export default async function PostPage({ params }: Props) {
         <footer className="reading-column mt-16 space-y-10">
           <CopyLinkButton url={absoluteUrl(postPath(post))} />
           <AuthorCard author={post.author} />
+          <SubscribeForm writer={post.author.username} writerName={post.author.displayName} className="mt-10" />
           <AdjacentPosts authorName={post.author.displayName} username={post.author.username} previous={post.previous} next={post.next} />
         </footer>
       </article>

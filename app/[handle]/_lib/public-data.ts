@@ -1,10 +1,10 @@
 import "server-only";
-import { TRPCError } from "@trpc/server";
-import { notFound } from "next/navigation";
+import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { postLookupSlugSchema, postLookupUsernameSchema } from "@/lib/validations/post";
 import { readAuthorPage, readPostPage } from "@/server/cache/public-reads";
-import { getViewer } from "@/server/cache/viewer";
+import { isAppError } from "@/server/errors";
+import { isUsernameHeld } from "@/server/users/username-holds";
 
 /** `%40alice`, `@alice` or `@Alice` → `alice`; null for anything that is not an author address. */
 export function parseHandle(handle: string): string | null {
@@ -33,21 +33,18 @@ export function decodeSegment(segment: string): string {
   }
 }
 
-function notFoundOnMissing(error: unknown): never {
-  // NOT_FOUND: unknown writer or post, or a draft. BAD_REQUEST: a name, slug or cursor no page could have.
-  if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+/** The 404 page, or for a writer who deleted their account (username held), the 410 Gone answer. */
+const notFoundOnMissing = (username: string) => async (error: unknown): Promise<never> => {
+  // NOT_FOUND: unknown writer or post, or a draft. INVALID: a name, slug or cursor no page could have.
+  if (isAppError(error, "NOT_FOUND") && (await isUsernameHeld(username))) permanentRedirect(`/api/gone/${username}`);
+  if (isAppError(error, "NOT_FOUND", "INVALID")) notFound();
   throw error;
-}
-
-/** Writers looking at their own pages read around the cache, so their edits show at once. */
-async function isOwnPage(username: string): Promise<boolean> {
-  return (await getViewer())?.user.username === username;
-}
+};
 
 /** A writer's profile and one page of their published posts; cached per request (metadata and page share it). */
 export const loadAuthor = cache(async (handle: string, cursor: string | null) => {
   const username = usernameFromHandle(handle);
-  return readAuthorPage(username, cursor, await isOwnPage(username)).catch(notFoundOnMissing);
+  return readAuthorPage(username, cursor).catch(notFoundOnMissing(username));
 });
 
 /** A published post; drafts and unknown posts are the 404 page. */
@@ -56,5 +53,5 @@ export const loadPublicPost = cache(async (handle: string, slug: string) => {
   // Slugs are lower-case; one cache entry per post, whatever the case of the address.
   const lookup = postLookupSlugSchema.safeParse(decodeSegment(slug));
   if (!lookup.success) notFound();
-  return readPostPage(username, lookup.data, await isOwnPage(username)).catch(notFoundOnMissing);
+  return readPostPage(username, lookup.data).catch(notFoundOnMissing(username));
 });

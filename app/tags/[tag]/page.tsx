@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { TRPCError } from "@trpc/server";
 import { notFound, permanentRedirect } from "next/navigation";
 import { cache } from "react";
 import { PublicPostList } from "@/components/public-post-list";
@@ -8,8 +7,9 @@ import { Pagination, cursorParam, withCursor } from "@/components/reading/pagina
 import { tagHref } from "@/components/reading/tag-list";
 import { siteConfig } from "@/config/site";
 import { readTagPosts } from "@/server/cache/public-reads";
-import { absoluteUrl } from "@/server/feeds";
+import { absoluteUrl } from "@/server/urls";
 import { normalizeTag } from "./tag-param";
+import { isAppError } from "@/server/errors";
 
 type Props = { params: Promise<{ tag: string }>; searchParams: Promise<{ cursor?: string | string[] }> };
 
@@ -18,7 +18,7 @@ const load = cache(async (segment: string, cursor: string | null) => {
   const tag = normalizeTag(segment) ?? notFound();
   if (decodeURIComponent(segment) !== tag) permanentRedirect(cursor ? withCursor(tagHref(tag), cursor) : tagHref(tag));
   const page = await readTagPosts(tag, cursor).catch((error: unknown) => {
-    if (error instanceof TRPCError && error.code === "BAD_REQUEST") notFound(); // a made-up cursor
+    if (isAppError(error, "INVALID")) notFound(); // a made-up cursor
     throw error;
   });
   if (!cursor && page.items.length === 0) notFound();

@@ -1,12 +1,15 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { postLookupSlugSchema, postLookupUsernameSchema, postTagSchema } from "@/lib/validations/post";
 import { storableText } from "@/lib/validations/text";
-import { absoluteUrl, postPath } from "../../feeds";
+import { AppError, type AppErrorCode } from "../../errors";
+import { postKey, SURROGATE_KEY_HEADER } from "../../cache/public-routes";
 import { logger } from "../../logger";
-import { INTERNAL_ERROR_MESSAGE } from "../trpc";
-import { getPublishedPost, pagePublishedPosts, searchPublishedPosts, type PublicPost } from "../../posts/service";
+import type { PublicPost } from "../../posts/dto";
+import { getPublishedPost, pagePublishedPostsByUsername } from "../../posts/published-reads";
+import { searchPublishedPosts } from "../../posts/search";
 import { getPublicProfileByUsername } from "../../users/service";
+import { absoluteUrl, authorPath, postPath } from "../../urls";
+import { INTERNAL_ERROR_MESSAGE } from "../trpc";
 
 // The public, read-only REST API (/api/v1) for clients that do not speak tRPC. The same zod schemas
 // shape the responses and generate the OpenAPI document, so the two cannot drift apart.
@@ -67,20 +70,14 @@ function summary(post: PublicPost): z.infer<typeof postSummarySchema> {
     readingTimeMinutes: post.readingTimeMinutes,
     publishedAt: post.publishedAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
-    author: { username: post.author.username, displayName: post.author.displayName, url: absoluteUrl(`/@${post.author.username}`) },
+    author: { username: post.author.username, displayName: post.author.displayName, url: absoluteUrl(authorPath(post.author)) },
   };
 }
 
-const notFound = (message: string) => new TRPCError({ code: "NOT_FOUND", message });
+const notFound = (message: string) => new AppError("NOT_FOUND", message);
 
 export async function listPosts(query: z.infer<typeof listQuerySchema>): Promise<z.infer<typeof postPageSchema>> {
-  let authorId: string | undefined;
-  if (query.author) {
-    const author = await getPublicProfileByUsername(query.author);
-    if (!author) throw notFound("No writer by that name.");
-    authorId = author.id;
-  }
-  const page = await pagePublishedPosts({ authorId, tag: query.tag, limit: query.limit, cursor: query.cursor });
+  const page = await pagePublishedPostsByUsername({ username: query.author, tag: query.tag, limit: query.limit, cursor: query.cursor });
   return { items: page.items.map(summary), nextCursor: page.nextCursor };
 }
 
@@ -114,7 +111,7 @@ export async function getAuthor(segment: string): Promise<z.infer<typeof authorS
   const username = segmentAs(postLookupUsernameSchema, segment, "No writer by that name.");
   const author = await getPublicProfileByUsername(username);
   if (!author) throw notFound("No writer by that name.");
-  return { username: author.username, displayName: author.displayName, bio: author.bio, url: absoluteUrl(`/@${author.username}`), joinedAt: author.createdAt.toISOString() };
+  return { username: author.username, displayName: author.displayName, bio: author.bio, url: absoluteUrl(authorPath(author)), joinedAt: author.createdAt.toISOString() };
 }
 
 export async function search(query: z.infer<typeof searchQuerySchema>): Promise<z.infer<typeof searchPageSchema>> {
@@ -122,21 +119,40 @@ export async function search(query: z.infer<typeof searchQuerySchema>): Promise<
   return { items: page.items.map((hit) => ({ ...summary(hit), snippet: hit.snippet })), nextOffset: page.nextOffset };
 }
 
+/** The HTTP answer to each domain refusal (server/errors.ts), with the code the JSON body names. */
+const REST_ERRORS: Record<AppErrorCode, { status: number; code: string }> = {
+  NOT_FOUND: { status: 404, code: "NOT_FOUND" },
+  CONFLICT: { status: 409, code: "CONFLICT" },
+  FORBIDDEN: { status: 403, code: "FORBIDDEN" },
+  UNAUTHORIZED: { status: 401, code: "UNAUTHORIZED" },
+  INVALID: { status: 400, code: "BAD_REQUEST" },
+  RATE_LIMITED: { status: 429, code: "TOO_MANY_REQUESTS" },
+};
+
 /**
- * Runs a REST handler: query validation errors answer 400, NOT_FOUND 404, both as JSON; anything else
- * is logged and answers 500 with a generic message (an error's own text may quote SQL and its parameters).
+ * Runs a REST handler: query validation errors answer 400, domain refusals their status (NOT_FOUND 404,
+ * a broken cursor 400 …), all as JSON; anything else is logged and answers 500 with a generic message
+ * (an error's own text may quote SQL and its parameters).
  */
-export async function respond<T>(run: () => Promise<T>): Promise<Response> {
-  const headers = { "cache-control": "public, max-age=60", "access-control-allow-origin": "*" };
+export async function respond<T>(
+  run: () => Promise<T>,
+  options: { surrogateKeys?: (value: T) => string[]; perRequest?: boolean } = {},
+): Promise<Response> {
+  // The caches' own policy replaces this Cache-Control (server/cache/public-routes.ts, origin-cache.ts);
+  // search answers (perRequest) are never kept by a shared cache.
+  const headers = { "cache-control": options.perRequest ? "private, no-store" : "public, max-age=60", "access-control-allow-origin": "*" };
   try {
-    return Response.json(await run(), { headers });
+    const value = await run();
+    const keys = options.surrogateKeys?.(value) ?? [];
+    return Response.json(value, { headers: keys.length > 0 ? { ...headers, [SURROGATE_KEY_HEADER]: keys.join(" ") } : headers });
   } catch (err) {
     if (err instanceof z.ZodError) {
       const message = err.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; ");
       return Response.json({ error: { code: "BAD_REQUEST", message } }, { status: 400, headers });
     }
-    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) {
-      return Response.json({ error: { code: err.code, message: err.message } }, { status: err.code === "NOT_FOUND" ? 404 : 400, headers });
+    if (err instanceof AppError) {
+      const { status, code } = REST_ERRORS[err.code];
+      return Response.json({ error: { code, message: err.message } }, { status, headers });
     }
     logger.error({ err }, "REST request failed");
     return Response.json(
@@ -145,6 +161,9 @@ export async function respond<T>(run: () => Promise<T>): Promise<Response> {
     );
   }
 }
+
+/** The REST post's surrogate key: its id, which its address (username/slug) does not show. */
+export const postSurrogateKeys = (post: { id: string }): string[] => [postKey(post.id)];
 
 export function queryOf(request: Request): Record<string, string> {
   return Object.fromEntries(new URL(request.url).searchParams);

@@ -1,4 +1,4 @@
-import { TRPCError, tracked } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import {
   postByIdSchema,
   postByAuthorSchema,
@@ -16,31 +16,15 @@ import {
   postScheduleSchema,
   postUpdateSchema,
 } from "@/lib/validations/post";
+import { AppError } from "../../errors";
 import { postStatusEvents } from "../../jobs/status-feed";
-import {
-  createPost,
-  deletePost,
-  discardChanges,
-  getOwnPost,
-  getPublishedPost,
-  getRevision,
-  listPublishedPosts,
-  listPublishedTags,
-  pagePublishedPosts,
-  searchPublishedPosts,
-  listRevisions,
-  listOwnPosts,
-  publishPost,
-  restoreRevision,
-  retryPost,
-  schedulePost,
-  unpublishPost,
-  unschedulePost,
-  updatePost,
-} from "../../posts/service";
+import { getOwnPost, getRevision, listOwnPosts, listRevisions } from "../../posts/own-reads";
+import { getPublishedPost, listPublishedPosts, listPublishedTags, pagePublishedPostsByUsername } from "../../posts/published-reads";
+import { discardChanges, publishPost, schedulePost, unpublishPost, unschedulePost } from "../../posts/publishing";
+import { searchPublishedPosts } from "../../posts/search";
+import { createPost, deletePost, restoreRevision, retryPost, updatePost } from "../../posts/write";
 import { RenderBusyError, RenderTooComplexError, renderInThread } from "../../render/pool";
 import { limitPreview } from "../../security/rate-limit";
-import { getPublicProfileByUsername } from "../../users/service";
 import { createTRPCRouter, protectedProcedure, publicProcedure, watchSession } from "../trpc";
 
 export const postsRouter = createTRPCRouter({
@@ -67,19 +51,13 @@ export const postsRouter = createTRPCRouter({
   latest: publicProcedure.input(postLatestSchema).query(({ input }) => listPublishedPosts({ limit: input.limit })),
   /** One writer's published posts (author page); NOT_FOUND for an unknown writer. */
   byAuthor: publicProcedure.input(postByAuthorSchema).query(async ({ input }) => {
-    const author = await getPublicProfileByUsername(input.username);
-    if (!author) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
-    return { author, posts: await listPublishedPosts({ authorId: author.id, limit: input.limit }) };
+    const { author, items } = await pagePublishedPostsByUsername({ username: input.username, limit: input.limit });
+    return { author, posts: items };
   }),
   /** Published posts, newest first, paginated; optionally one writer's (username) or one tag's. */
   published: publicProcedure.input(postPublishedSchema).query(async ({ input }) => {
-    let authorId: string | undefined;
-    if (input.username) {
-      const author = await getPublicProfileByUsername(input.username);
-      if (!author) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
-      authorId = author.id;
-    }
-    return pagePublishedPosts({ authorId, tag: input.tag, limit: input.limit, cursor: input.cursor });
+    const { items, nextCursor } = await pagePublishedPostsByUsername({ username: input.username, tag: input.tag, limit: input.limit, cursor: input.cursor });
+    return { items, nextCursor };
   }),
   /** Full-text search over published posts, with highlighted snippets. */
   search: publicProcedure.input(postSearchSchema).query(({ input }) => searchPublishedPosts(input.q, input)),
@@ -96,8 +74,8 @@ export const postsRouter = createTRPCRouter({
     try {
       return { html: (await renderInThread(input.markdown)).html };
     } catch (err) {
-      if (err instanceof RenderTooComplexError) throw new TRPCError({ code: "BAD_REQUEST", message: err.message });
-      if (err instanceof RenderBusyError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message });
+      if (err instanceof RenderTooComplexError) throw new AppError("INVALID", err.message);
+      if (err instanceof RenderBusyError) throw new AppError("RATE_LIMITED", err.message);
       throw err;
     }
   }),

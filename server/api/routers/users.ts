@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import {
   userByUsernameSchema,
   userChangeEmailSchema,
@@ -9,8 +8,10 @@ import {
   userRegisterSchema,
   userResetPasswordSchema,
 } from "@/lib/validations/user";
+import type { z } from "zod";
 import { forgetSessionsOf } from "../../auth/session-cache";
-import { announceProfileChange } from "../../cache/invalidation";
+import { purgeForProfileChange } from "../../cache/purge";
+import { AppError } from "../../errors";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "../../security/common-passwords";
 import { limitMailRequest, limitRegistration, limitPasswordCheck } from "../../security/rate-limit";
 import {
@@ -28,20 +29,13 @@ import {
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc";
 
 /** The form's rules plus what only the server can check (the common-password list is too big to ship). */
-const userRegisterServerSchema = userRegisterSchema.refine((v) => !isCommonPassword(v.password), {
-  path: ["password"],
-  message: COMMON_PASSWORD_MESSAGE,
-});
+function refusingCommonPassword<Schema extends z.ZodType<Record<Field, string>>, Field extends string>(schema: Schema, field: Field) {
+  return schema.refine((value) => !isCommonPassword(value[field]), { path: [field], message: COMMON_PASSWORD_MESSAGE });
+}
 
-const userResetPasswordServerSchema = userResetPasswordSchema.refine((v) => !isCommonPassword(v.password), {
-  path: ["password"],
-  message: COMMON_PASSWORD_MESSAGE,
-});
-
-const userChangePasswordServerSchema = userChangePasswordSchema.refine((v) => !isCommonPassword(v.newPassword), {
-  path: ["newPassword"],
-  message: COMMON_PASSWORD_MESSAGE,
-});
+const userRegisterServerSchema = refusingCommonPassword(userRegisterSchema, "password");
+const userResetPasswordServerSchema = refusingCommonPassword(userResetPasswordSchema, "password");
+const userChangePasswordServerSchema = refusingCommonPassword(userChangePasswordSchema, "newPassword");
 
 export const usersRouter = createTRPCRouter({
   /**
@@ -71,20 +65,20 @@ export const usersRouter = createTRPCRouter({
   confirmEmailChange: publicProcedure.input(userEmailTokenSchema).mutation(async ({ input }) => {
     const profile = await confirmEmailChange(input.token);
     forgetSessionsOf(profile.id);
-    void announceProfileChange(profile.id);
+    void purgeForProfileChange(profile.id);
     return { ok: true as const, email: profile.email };
   }),
 
   me: protectedProcedure.query(async ({ ctx }) => {
     const profile = await getOwnProfile(ctx.session.user.id);
-    if (!profile) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+    if (!profile) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
     return profile;
   }),
 
   updateProfile: protectedProcedure.input(userProfileUpdateSchema).mutation(async ({ ctx, input }) => {
     const profile = await updateProfile(ctx.session.user.id, input);
     forgetSessionsOf(ctx.session.user.id); // the header shows the new name at once
-    void announceProfileChange(ctx.session.user.id); // cached public pages show it at once too
+    void purgeForProfileChange(ctx.session.user.id); // cached public pages show it at once too
     return profile;
   }),
 
@@ -115,7 +109,7 @@ export const usersRouter = createTRPCRouter({
 
   byUsername: publicProcedure.input(userByUsernameSchema).query(async ({ input }) => {
     const profile = await getPublicProfileByUsername(input.username);
-    if (!profile) throw new TRPCError({ code: "NOT_FOUND", message: "No writer by that name." });
+    if (!profile) throw new AppError("NOT_FOUND", "No writer by that name.");
     return profile;
   }),
 });

@@ -2,9 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireSession } from "@/app/_lib/require-session";
 import { PageHeader } from "@/components/page-header";
+import { env } from "@/server/env.js";
 import { api } from "@/trpc/server";
 import { ChangeEmailForm, ChangePasswordForm, SignOutEverywhere } from "./_components/account-forms";
 import { ProfileForm } from "./_components/profile-form";
+import { DeleteAccountForm } from "@/components/portability/delete-account-form";
+import { ExportPanel } from "@/components/portability/export-panel";
+import { ImportPanel } from "@/components/portability/import-panel";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -40,6 +44,16 @@ export default async function SettingsPage() {
           <ChangeEmailForm currentEmail={me.email} />
           <ChangePasswordForm email={me.email} />
           <SignOutEverywhere />
+        </div>
+      </section>
+      <section aria-labelledby="data-title" className="mt-12 max-w-2xl">
+        <h2 id="data-title" className="mb-4 text-xl font-semibold text-stone-900">
+          Your data
+        </h2>
+        <div className="space-y-6">
+          <ImportPanel maxBytes={env.IMPORT_MAX_BYTES} />
+          <ExportPanel />
+          <DeleteAccountForm username={me.username} />
         </div>
       </section>
     </>

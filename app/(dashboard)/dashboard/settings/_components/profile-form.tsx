@@ -15,6 +15,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { useHydrated } from "@/components/use-hydrated";
 import { userProfileUpdateSchema } from "@/lib/validations/user";
 import { useTRPC } from "@/trpc/react";
+import { announceViewerChange } from "@/components/viewer-events";
 
 const BIO_MAX = 500;
 
@@ -60,6 +61,7 @@ export function ProfileForm({ initial, username }: { initial: ProfileValues; use
       // New name into the session cookie, then re-render the server components (the header) with it.
       await updateSession({ name: profile.displayName }).catch(() => null);
       router.refresh();
+      announceViewerChange(); // the header's name
       setConfirmation("Profile saved.");
     } catch (error) {
       const fields = serverFieldErrors(error);

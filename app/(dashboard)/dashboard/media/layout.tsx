@@ -1,0 +1,8 @@
+import type { ReactNode } from "react";
+import { requireSession } from "@/app/_lib/require-session";
+
+/** Guards before anything streams, so an anonymous visitor gets a real redirect. */
+export default async function MediaLayout({ children }: { children: ReactNode }) {
+  await requireSession("/dashboard/media");
+  return children;
+}
