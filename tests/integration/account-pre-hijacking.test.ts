@@ -1,40 +1,27 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { users } from "@/server/users/schema";
 import { authenticate, confirmEmailVerification, getPublicProfileByUsername, issueEmailToken } from "@/server/users/service";
-import { createAccountsWorker, type AccountsWorker } from "@/worker/accounts-worker";
-import { PASSWORD, anonymous, closeConnections, errorCode, eventually, newWriter, outboxFor, tokenOf, userIdByEmail } from "./helpers";
+import { PASSWORD, anonymous, errorCode, eventually, newWriter, nthMail, nthSignUpToken, startAccountsWorkerForFile, uniqueTag, userIdByEmail } from "./helpers";
 
 // Account pre-hijacking: someone registers an address that is not theirs, with a password of theirs,
 // and waits for the owner to confirm it. Every variant runs through the real procedures and the real
 // accounts worker; the links are read back from this run's outbox, as the owner's mailbox would get them.
 
-let worker: AccountsWorker | undefined;
-beforeAll(async () => {
-  worker = createAccountsWorker({ sweepEveryMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker?.close();
-  await closeConnections();
-});
+startAccountsWorkerForFile();
 
 const ATTACKER_PASSWORD = "the attacker's own secret";
 const OWNER_PASSWORD = PASSWORD;
-const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 
 const register = (email: string, who: { username: string; displayName: string; password: string }) =>
   anonymous().users.register({ email, ...who });
 
-const attacker = () => ({ username: `mal_${unique()}`, displayName: "Mallory", password: ATTACKER_PASSWORD });
-const owner = () => ({ username: `own_${unique()}`, displayName: "Olivia", password: OWNER_PASSWORD });
+const attacker = () => ({ username: `mal_${uniqueTag()}`, displayName: "Mallory", password: ATTACKER_PASSWORD });
+const owner = () => ({ username: `own_${uniqueTag()}`, displayName: "Olivia", password: OWNER_PASSWORD });
 
-/** The n-th sign-up link mailed to `email`, once the worker has sent it. */
-const nthLink = (email: string, n: number) =>
-  eventually(async () => (await outboxFor(email)).filter((m) => m.kind === "verify-email"), (mails) => mails.length >= n).then((mails) => tokenOf(mails[n - 1]));
 
 async function accountOf(email: string) {
   const [row] = await db.select().from(users).where(eq(users.email, email));
@@ -43,15 +30,15 @@ async function accountOf(email: string) {
 
 describe("a sign-up someone else made with the owner's address", () => {
   it("is replaced by the owner's: the owner's confirmation gives the attacker no way in", async () => {
-    const email = `victim-${unique()}@example.com`;
+    const email = `victim-${uniqueTag()}@example.com`;
     const mallory = attacker();
     const olivia = owner();
     const attackersAnswer = await register(email, mallory);
     // The attacker's link is in the owner's mailbox (unread) before the owner signs up.
-    const attackersLink = await nthLink(email, 1);
+    const attackersLink = await nthSignUpToken(email, 1);
     // The same answer to both: the owner learns nothing, nor does the attacker.
     expect(await register(email, olivia)).toEqual(attackersAnswer);
-    const ownersLink = await nthLink(email, 2);
+    const ownersLink = await nthSignUpToken(email, 2);
 
     // The attacker's registration's link died with the owner's registration.
     expect(await confirmEmailVerification(attackersLink, ATTACKER_PASSWORD)).toEqual({ refused: "invalid-link" });
@@ -62,12 +49,12 @@ describe("a sign-up someone else made with the owner's address", () => {
   });
 
   it("cannot be confirmed by the owner by accident when it came after theirs: the link asks for the password", async () => {
-    const email = `victim-${unique()}@example.com`;
+    const email = `victim-${uniqueTag()}@example.com`;
     await register(email, owner());
-    const ownersFirstLink = await nthLink(email, 1);
+    const ownersFirstLink = await nthSignUpToken(email, 1);
     // The attacker registers again between the owner's sign-up and the owner's click.
     await register(email, attacker());
-    const linkFromAttackersSignUp = await nthLink(email, 2);
+    const linkFromAttackersSignUp = await nthSignUpToken(email, 2);
 
     expect(await confirmEmailVerification(ownersFirstLink, OWNER_PASSWORD)).toEqual({ refused: "invalid-link" });
     // The newest mail in the owner's inbox came from the attacker's sign-up: clicking it with the
@@ -79,7 +66,7 @@ describe("a sign-up someone else made with the owner's address", () => {
     // Signing up again takes the address back; the attacker's link dies with it.
     const olivia = owner();
     await register(email, olivia);
-    const ownersNewLink = await nthLink(email, 3);
+    const ownersNewLink = await nthSignUpToken(email, 3);
     expect(await confirmEmailVerification(linkFromAttackersSignUp, ATTACKER_PASSWORD)).toEqual({ refused: "invalid-link" });
     expect(await confirmEmailVerification(ownersNewLink, OWNER_PASSWORD)).toHaveProperty("user.username", olivia.username);
     expect(await authenticate(email, ATTACKER_PASSWORD)).toBeNull();
@@ -87,24 +74,24 @@ describe("a sign-up someone else made with the owner's address", () => {
   });
 
   it("changes nothing once the owner has confirmed: the attacker's sign-up only mails the owner a notice", async () => {
-    const email = `victim-${unique()}@example.com`;
+    const email = `victim-${uniqueTag()}@example.com`;
     await register(email, owner());
-    expect(await confirmEmailVerification(await nthLink(email, 1), OWNER_PASSWORD)).toHaveProperty("user.email", email);
+    expect(await confirmEmailVerification(await nthSignUpToken(email, 1), OWNER_PASSWORD)).toHaveProperty("user.email", email);
 
     expect(await register(email, attacker())).toEqual({ status: "verification-sent", email });
-    await eventually(() => outboxFor(email), (mails) => mails.some((m) => m.kind === "account-exists"));
+    await nthMail(email, 1, "account-exists");
     expect(await authenticate(email, ATTACKER_PASSWORD)).toBeNull();
     expect(await authenticate(email, OWNER_PASSWORD)).not.toBeNull();
   });
 
   it("takes only the latest registration's password: an older link is dead, whichever password it is given", async () => {
-    const email = `twice-${unique()}@example.com`;
+    const email = `twice-${uniqueTag()}@example.com`;
     const first = { ...owner(), password: "the first password chosen" };
     const second = { ...owner(), password: "the second password chosen" };
     await register(email, first);
-    const oldLink = await nthLink(email, 1);
+    const oldLink = await nthSignUpToken(email, 1);
     await register(email, second);
-    const newLink = await nthLink(email, 2);
+    const newLink = await nthSignUpToken(email, 2);
 
     expect(await confirmEmailVerification(oldLink, first.password)).toEqual({ refused: "invalid-link" });
     expect(await confirmEmailVerification(oldLink, second.password)).toEqual({ refused: "invalid-link" });
@@ -114,14 +101,14 @@ describe("a sign-up someone else made with the owner's address", () => {
   });
 
   it("cannot be confirmed through a reset link: \"forgot password\" mails no link, and an earlier reset link is refused", async () => {
-    const email = `victim-${unique()}@example.com`;
+    const email = `victim-${uniqueTag()}@example.com`;
     await register(email, attacker());
     const id = (await userIdByEmail(email))!;
     // A reset link issued for the pending account (as this version's predecessor mailed them).
     const resetToken = await issueEmailToken(id, "reset-password");
 
     await anonymous().users.requestPasswordReset({ email });
-    const notice = await eventually(() => outboxFor(email), (mails) => mails.some((m) => m.kind === "finish-sign-up")).then((mails) => mails.find((m) => m.kind === "finish-sign-up"));
+    const notice = await nthMail(email, 1, "finish-sign-up");
     expect(notice?.link).toBeNull();
 
     expect(await errorCode(anonymous().users.resetPassword({ token: resetToken, password: "the owner's new password" }))).toBe("BAD_REQUEST");
@@ -134,13 +121,13 @@ describe("a sign-up someone else made with the owner's address", () => {
 
 describe("usernames of pending sign-ups", () => {
   it("end up on nobody's account: the owner's confirmation carries the owner's username and name", async () => {
-    const email = `victim-${unique()}@example.com`;
+    const email = `victim-${uniqueTag()}@example.com`;
     const mallory = attacker();
     await register(email, mallory);
-    await nthLink(email, 1);
+    await nthSignUpToken(email, 1);
     const olivia = owner();
     await register(email, olivia);
-    await confirmEmailVerification(await nthLink(email, 2), OWNER_PASSWORD);
+    await confirmEmailVerification(await nthSignUpToken(email, 2), OWNER_PASSWORD);
 
     expect(await accountOf(email)).toMatchObject({ username: olivia.username, displayName: "Olivia" });
     expect(await getPublicProfileByUsername(mallory.username)).toBeNull();
@@ -148,19 +135,19 @@ describe("usernames of pending sign-ups", () => {
   });
 
   it("do not keep a name from anyone: the first to confirm takes it, the other is told to choose another", async () => {
-    const wanted = `name_${unique()}`;
-    const squatter = `squat-${unique()}@example.com`;
-    const rightful = `rightful-${unique()}@example.com`;
+    const wanted = `name_${uniqueTag()}`;
+    const squatter = `squat-${uniqueTag()}@example.com`;
+    const rightful = `rightful-${uniqueTag()}@example.com`;
     await register(squatter, { username: wanted, displayName: "Squatter", password: ATTACKER_PASSWORD });
     // A pending sign-up holds no username: the same name is open to another address.
     expect(await register(rightful, { username: wanted, displayName: "Rightful", password: OWNER_PASSWORD })).toEqual({ status: "verification-sent", email: rightful });
 
-    expect(await confirmEmailVerification(await nthLink(rightful, 1), OWNER_PASSWORD)).toHaveProperty("user.username", wanted);
-    expect(await confirmEmailVerification(await nthLink(squatter, 1), ATTACKER_PASSWORD)).toEqual({ refused: "username-taken" });
+    expect(await confirmEmailVerification(await nthSignUpToken(rightful, 1), OWNER_PASSWORD)).toHaveProperty("user.username", wanted);
+    expect(await confirmEmailVerification(await nthSignUpToken(squatter, 1), ATTACKER_PASSWORD)).toEqual({ refused: "username-taken" });
     expect(await getPublicProfileByUsername(wanted)).toMatchObject({ displayName: "Rightful" });
 
     // Now a confirmed account holds it: reported as taken, whatever the address.
-    expect(await errorCode(register(`third-${unique()}@example.com`, { username: wanted, displayName: "Third", password: OWNER_PASSWORD }))).toBe("CONFLICT");
+    expect(await errorCode(register(`third-${uniqueTag()}@example.com`, { username: wanted, displayName: "Third", password: OWNER_PASSWORD }))).toBe("CONFLICT");
     expect(await errorCode(register(squatter, { username: wanted, displayName: "Squatter", password: ATTACKER_PASSWORD }))).toBe("CONFLICT");
   });
 });
@@ -183,12 +170,12 @@ describe("display names in mail", () => {
   const hostile = "Eve\r\nBcc: all@example.net\r\n\r\nLocked! https://evil.example/u\u2028\u202Egnp.exe";
 
   it("are kept to one line, and never written to an address that is not a confirmed account's own", async () => {
-    const email = `stranger-${unique()}@example.com`;
-    await register(email, { username: `eve_${unique()}`, displayName: hostile, password: ATTACKER_PASSWORD });
+    const email = `stranger-${uniqueTag()}@example.com`;
+    await register(email, { username: `eve_${uniqueTag()}`, displayName: hostile, password: ATTACKER_PASSWORD });
     const stored = (await accountOf(email))?.displayName;
     expect(stored).toBe("Eve Bcc: all@example.net Locked! https://evil.example/u gnp.exe");
 
-    await nthLink(email, 1);
+    await nthSignUpToken(email, 1);
     // Asking for a reset of the pending address mails it too.
     await anonymous().users.requestPasswordReset({ email });
     await eventually(() => rawMailsTo(email), (mails) => mails.length >= 2);
@@ -202,7 +189,7 @@ describe("display names in mail", () => {
     const { api } = await newWriter("Writer");
     await api.users.updateProfile({ displayName: "Eve\nvisit https://evil.example" });
     expect((await api.users.me()).displayName).toBe("Eve visit https://evil.example");
-    const fresh = `moving-${unique()}@example.com`;
+    const fresh = `moving-${uniqueTag()}@example.com`;
     await api.users.changeEmail({ currentPassword: PASSWORD, email: fresh });
     await eventually(() => rawMailsTo(fresh), (mails) => mails.length >= 1);
     for (const message of await rawMailsTo(fresh)) expect(message).not.toMatch(FROM_THE_NAME);

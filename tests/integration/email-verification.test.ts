@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { SEND_MAIL_JOB, SWEEP_UNVERIFIED_SCHEDULER_ID, type SendMailPayload } from "@/server/jobs/contract";
 import { queue } from "@/server/jobs/queues";
@@ -13,24 +13,14 @@ import {
   getPublicProfileByUsername,
   issueEmailToken,
 } from "@/server/users/service";
-import { createAccountsWorker, type AccountsWorker } from "@/worker/accounts-worker";
-import { PASSWORD, anonymous, closeConnections, errorCode, eventually, newWriter, outboxFor, sessionVersionOf, tokenOf, userIdByEmail } from "./helpers";
+import { PASSWORD, anonymous, errorCode, eventually, newWriter, nthMail, outboxFor, sessionVersionOf, startAccountsWorkerForFile, tokenOf, uniqueTag, userIdByEmail } from "./helpers";
 
 // The sign-up, reset and change-email links, end to end below the browser: the real procedures enqueue,
 // the real accounts worker renders into this run's outbox, and the tokens read back from it are used.
 
-let worker: AccountsWorker | undefined;
-beforeAll(async () => {
-  worker = createAccountsWorker({ sweepEveryMs: 3600_000 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker?.close();
-  await closeConnections();
-});
+startAccountsWorkerForFile({ sweepEveryMs: 3600_000 });
 
-const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
-const signUp = (email: string, username = `v_${unique()}`, password = PASSWORD) =>
+const signUp = (email: string, username = `v_${uniqueTag()}`, password = PASSWORD) =>
   anonymous().users.register({ email, username, displayName: "Vera", password });
 
 /** The HTML part of an outbox mail: the .eml written beside its .json, quoted-printable decoded. */
@@ -46,15 +36,12 @@ async function mailHtml(messageId: string): Promise<string> {
   throw new Error(`no outbox mail ${messageId}`);
 }
 
-/** Waits for the n-th mail of a kind to `to` and returns it (writers made by newWriter may get a sign-up mail too). */
-const nthMail = (to: string, n: number, kind?: string) =>
-  eventually(async () => (await outboxFor(to)).filter((m) => !kind || m.kind === kind), (mails) => mails.length >= n).then((mails) => mails[n - 1]!);
 
 describe("users.register", () => {
   it("answers identically for a new, a registered and a pending address", async () => {
-    const fresh = `new-${unique()}@example.com`;
+    const fresh = `new-${uniqueTag()}@example.com`;
     const { profile: registered } = await newWriter("Reg");
-    const pending = `pending-${unique()}@example.com`;
+    const pending = `pending-${uniqueTag()}@example.com`;
     await signUp(pending);
 
     const answers = [await signUp(fresh), await signUp(registered.email), await signUp(pending)];
@@ -72,8 +59,8 @@ describe("users.register", () => {
 
 describe("the sign-up link", () => {
   it("is mailed by the worker; until it is used the account cannot sign in and is hidden", async () => {
-    const email = `link-${unique()}@example.com`;
-    const username = `v_${unique()}`;
+    const email = `link-${uniqueTag()}@example.com`;
+    const username = `v_${uniqueTag()}`;
     await signUp(email, username);
     const mail = await nthMail(email, 1);
     expect(mail.link).toMatch(/\/verify-email\?token=/);
@@ -99,7 +86,7 @@ describe("the sign-up link", () => {
   });
 
   it("works once, not after expiry, and not for another purpose", async () => {
-    const email = `once-${unique()}@example.com`;
+    const email = `once-${uniqueTag()}@example.com`;
     await signUp(email);
     const token = tokenOf(await nthMail(email, 1));
     const id = (await userIdByEmail(email))!;
@@ -120,7 +107,7 @@ describe("the sign-up link", () => {
   });
 
   it("stores only a hash of the token", async () => {
-    const email = `hash-${unique()}@example.com`;
+    const email = `hash-${uniqueTag()}@example.com`;
     await signUp(email);
     const token = tokenOf(await nthMail(email, 1));
     const rows = await db.select().from(emailTokens).where(eq(emailTokens.userId, (await userIdByEmail(email))!));
@@ -131,8 +118,8 @@ describe("the sign-up link", () => {
 
 describe("the sweep of unverified accounts", () => {
   it("deletes accounts never verified after 7 days, and nothing else", async () => {
-    const stale = `stale-${unique()}@example.com`;
-    const recent = `recent-${unique()}@example.com`;
+    const stale = `stale-${uniqueTag()}@example.com`;
+    const recent = `recent-${uniqueTag()}@example.com`;
     await signUp(stale);
     await signUp(recent);
     const { profile: verified } = await newWriter("Old");
@@ -154,7 +141,7 @@ describe("the sweep of unverified accounts", () => {
 describe("password reset", () => {
   it("answers the same for known and unknown addresses; only a known one gets a link", async () => {
     const { profile } = await newWriter("Rex");
-    const unknown = `nobody-${unique()}@example.com`;
+    const unknown = `nobody-${uniqueTag()}@example.com`;
     expect(await anonymous().users.requestPasswordReset({ email: profile.email })).toEqual({ status: "reset-sent", email: profile.email });
     expect(await anonymous().users.requestPasswordReset({ email: unknown })).toEqual({ status: "reset-sent", email: unknown });
     expect((await nthMail(profile.email, 1, "reset-password")).kind).toBe("reset-password");
@@ -183,7 +170,7 @@ describe("password reset", () => {
 
 describe("a lost sign-up link", () => {
   it("is not replaced by a reset link: \"forgot password\" on a pending address mails how to finish signing up", async () => {
-    const email = `lost-${unique()}@example.com`;
+    const email = `lost-${uniqueTag()}@example.com`;
     await signUp(email);
     await anonymous().users.requestPasswordReset({ email });
     const notice = await nthMail(email, 1, "finish-sign-up");
@@ -196,7 +183,7 @@ describe("a lost sign-up link", () => {
 describe("change of email", () => {
   it("mails a link to the new address and switches only when it is followed", async () => {
     const { api, profile } = await newWriter("Cam");
-    const fresh = `cam-new-${unique()}@example.com`;
+    const fresh = `cam-new-${uniqueTag()}@example.com`;
     await api.users.changeEmail({ currentPassword: PASSWORD, email: fresh });
     const mail = await nthMail(fresh, 1);
     expect(mail.kind).toBe("change-email");
@@ -227,10 +214,10 @@ describe("a send-mail job added by hand (as through a forged queue-dashboard req
 
   it("cannot choose where a change-email link goes: only the address the writer asked for gets one", async () => {
     const { api, profile } = await newWriter("Gil");
-    const attackers = `thief-${unique()}@example.com`;
+    const attackers = `thief-${uniqueTag()}@example.com`;
     expect(await forgedJob({ kind: "change-email", userId: profile.id, newEmail: attackers })).toBe("skipped: no change asked for");
 
-    const asked = `gil-new-${unique()}@example.com`;
+    const asked = `gil-new-${uniqueTag()}@example.com`;
     await api.users.changeEmail({ currentPassword: PASSWORD, email: asked });
     await nthMail(asked, 1, "change-email");
     expect(await forgedJob({ kind: "change-email", userId: profile.id, newEmail: attackers })).toBe("sent");
@@ -247,7 +234,7 @@ describe("a send-mail job added by hand (as through a forged queue-dashboard req
 
 describe("mail rate limits", () => {
   it("caps the mails asked for one address per hour", async () => {
-    const email = `capped-${unique()}@example.com`;
+    const email = `capped-${uniqueTag()}@example.com`;
     for (let n = 0; n < 5; n++) await anonymous().users.requestPasswordReset({ email });
     expect(await errorCode(anonymous().users.requestPasswordReset({ email }))).toBe("TOO_MANY_REQUESTS");
   });

@@ -15,6 +15,7 @@ import { CLIENT_ADDRESS_HEADER } from "@/server/security/client-address-header";
 import { closeRenderThreads } from "@/server/render/pool";
 import { closeMediaRateLimits } from "@/server/media/rate-limit";
 import { closeImageFeed } from "@/server/media/status-feed";
+import { createAccountsWorker, type AccountsWorker, type AccountsWorkerOptions } from "@/worker/accounts-worker";
 import { createPostWorker, type PostWorker, type PostWorkerOptions } from "@/worker/post-worker";
 import { afterAll, beforeAll } from "vitest";
 
@@ -67,9 +68,12 @@ export async function verifyEmailOf(email: string, password = PASSWORD): Promise
   return profile;
 }
 
+/** Twelve random hex characters, for addresses and usernames no other test (or run) uses. */
+export const uniqueTag = () => randomUUID().replaceAll("-", "").slice(0, 12);
+
 /** Registers a new writer through users.register, verifies the address, and returns their session and caller. */
 export async function newWriter(name = "Writer") {
-  const tag = randomUUID().replaceAll("-", "").slice(0, 12);
+  const tag = uniqueTag();
   const email = `${name.toLowerCase()}-${tag}@example.com`;
   await anonymous().users.register({ email, username: `${name.toLowerCase().slice(0, 10)}_${tag}`, displayName: name, password: PASSWORD });
   const profile = await verifyEmailOf(email);
@@ -136,3 +140,26 @@ export function tokenOf(entry: OutboxEntry | undefined): string {
   if (!token) throw new Error(`no link in ${JSON.stringify(entry)}`);
   return token;
 }
+
+/**
+ * Runs the real accounts worker (it mails into this run's outbox) for the test file, and closes it and
+ * every connection afterwards. Its sweep of unverified accounts is off unless `options` sets one.
+ */
+export function startAccountsWorkerForFile(options: AccountsWorkerOptions = {}): void {
+  let worker: AccountsWorker | undefined;
+  beforeAll(async () => {
+    worker = createAccountsWorker({ sweepEveryMs: 0, ...options });
+    await worker.worker.waitUntilReady();
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await closeConnections();
+  });
+}
+
+/** Waits for the n-th mail (of a kind, if given) to `to` and returns it (writers made by newWriter may get a sign-up mail too). */
+export const nthMail = (to: string, n: number, kind?: string) =>
+  eventually(async () => (await outboxFor(to)).filter((m) => !kind || m.kind === kind), (mails) => mails.length >= n).then((mails) => mails[n - 1]!);
+
+/** The token of the n-th sign-up link mailed to `email`, once the worker has sent it. */
+export const nthSignUpToken = async (email: string, n: number) => tokenOf(await nthMail(email, n, "verify-email"));

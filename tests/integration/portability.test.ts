@@ -18,7 +18,7 @@ import { sessions } from "@/server/users/schema";
 import { GET as goneRoute } from "@/app/api/gone/[username]/route";
 import { createPortabilityWorker, type PortabilityWorker } from "@/worker/portability-worker";
 import { billionLaughs, mediumExport, substackExport, traversalZip, writeFixture, zipBomb } from "../fixtures/portability/archives";
-import { PASSWORD, anonymous, errorCode, eventually, newWriter, outboxFor, startWorkerForFile, tokenOf } from "./helpers";
+import { PASSWORD, anonymous, errorCode, eventually, newWriter, nthMail, startWorkerForFile, tokenOf } from "./helpers";
 
 // Import, export and account deletion through the real path: upload stored, the portability worker's
 // dry run and import, the post worker rendering every imported post, the export zip and its mail.
@@ -159,8 +159,7 @@ describe("export", () => {
     const requested = await writer.api.portability.requestExport();
     const ready = await eventually(() => writer.api.portability.exports(), (list) => list[0]?.state === "ready");
     expect(ready[0]?.posts).toBe(5);
-    const mail = await eventually(() => outboxFor(writer.profile.email), (mails) => mails.some((m) => m.kind === "export-ready"));
-    const token = tokenOf(mail.find((m) => m.kind === "export-ready"));
+    const token = tokenOf(await nthMail(writer.profile.email, 1, "export-ready"));
     expect(await openExportDownload(writer.profile.id, requested.id, "forged")).toBeNull();
     const other = await newWriter("Stranger");
     expect(await openExportDownload(other.profile.id, requested.id, token)).toBeNull();
@@ -196,7 +195,7 @@ describe("export", () => {
     const writer = await newWriter("Late");
     const requested = await writer.api.portability.requestExport();
     await eventually(() => writer.api.portability.exports(), (list) => list[0]?.state === "ready");
-    const token = tokenOf((await eventually(() => outboxFor(writer.profile.email), (m) => m.some((x) => x.kind === "export-ready"))).find((m) => m.kind === "export-ready"));
+    const token = tokenOf(await nthMail(writer.profile.email, 1, "export-ready"));
     await db.update(dataExports).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(dataExports.id, requested.id));
     expect(await openExportDownload(writer.profile.id, requested.id, token)).toBeNull();
   });

@@ -1,33 +1,20 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isReservedUsername } from "@/lib/validations/reserved-usernames";
 import { db } from "@/server/db";
 import { emailTokens, users } from "@/server/users/schema";
 import { authenticate, confirmEmailVerification, getPublicProfileByUsername } from "@/server/users/service";
-import { createAccountsWorker, type AccountsWorker } from "@/worker/accounts-worker";
 import { AuthBrowser } from "./auth-browser";
-import { PASSWORD, anonymous, closeConnections, eventually, newWriter, outboxFor, tokenOf } from "./helpers";
+import { PASSWORD, anonymous, newWriter, nthSignUpToken, startAccountsWorkerForFile, uniqueTag } from "./helpers";
 
 // A name reserved for one of InkWell's pages after someone had signed up with it: the pending sign-up
 // cannot confirm it (the person is told to sign up again with another name, which then works), while an
 // account confirmed before the reservation keeps its name. The sign-up links are the ones the real
 // accounts worker mails into this run's outbox.
 
-let worker: AccountsWorker | undefined;
-beforeAll(async () => {
-  worker = createAccountsWorker({ sweepEveryMs: 0 });
-  await worker.worker.waitUntilReady();
-});
-afterAll(async () => {
-  await worker?.close();
-  await closeConnections();
-});
+startAccountsWorkerForFile();
 
-const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 
-/** The n-th sign-up link mailed to `email`, once the worker has sent it. */
-const nthLink = (email: string, n: number) =>
-  eventually(async () => (await outboxFor(email)).filter((m) => m.kind === "verify-email"), (mails) => mails.length >= n).then((mails) => tokenOf(mails[n - 1]));
 
 async function accountOf(email: string) {
   const [row] = await db.select().from(users).where(eq(users.email, email));
@@ -41,9 +28,9 @@ async function accountOf(email: string) {
  */
 async function pendingSignUpAs(reserved: string): Promise<{ email: string; link: string }> {
   expect(isReservedUsername(reserved)).toBe(true);
-  const email = `early-${unique()}@example.com`;
-  await anonymous().users.register({ email, username: `early_${unique()}`, displayName: "Early Bird", password: PASSWORD });
-  const link = await nthLink(email, 1);
+  const email = `early-${uniqueTag()}@example.com`;
+  await anonymous().users.register({ email, username: `early_${uniqueTag()}`, displayName: "Early Bird", password: PASSWORD });
+  const link = await nthSignUpToken(email, 1);
   await db.update(users).set({ username: reserved }).where(eq(users.email, email));
   return { email, link };
 }
@@ -66,10 +53,10 @@ describe("a pending sign-up whose username is now reserved", () => {
     expect(await getPublicProfileByUsername("subscriptions")).toBeNull();
 
     // The advice: sign up again with the same address and another username.
-    const renamed = `later_${unique()}`;
+    const renamed = `later_${uniqueTag()}`;
     const newPassword = "a different passphrase";
     await anonymous().users.register({ email, username: renamed, displayName: "Early Bird", password: newPassword });
-    const newLink = await nthLink(email, 2);
+    const newLink = await nthSignUpToken(email, 2);
     expect(await confirmEmailVerification(link, PASSWORD)).toEqual({ refused: "invalid-link" }); // the earlier link stopped working
     const confirmed = await confirmEmailVerification(newLink, newPassword);
     expect(confirmed).toMatchObject({ user: { id: before.id, email, username: renamed } });
