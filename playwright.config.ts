@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
+import { chromiumLaunchOptions } from "./scripts/chromium";
+
 // Mail of this run goes to files here (scripts/e2e-server.ts passes it to the app as MAIL_OUTBOX_DIR;
 // tests read sign-up and reset links from it). Made once by the runner; its workers inherit the variable.
 process.env.E2E_MAIL_OUTBOX_DIR ||= mkdtempSync(path.join(tmpdir(), "inkwell-e2e-outbox-"));
@@ -32,20 +34,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         browserName: "chromium",
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          // Root in CI needs --no-sandbox; the rest keep Chromium off the (closed) network.
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--disable-quic",
-          ],
-        },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],

@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import sharp from "sharp";
 import { rgbaToThumbHash } from "thumbhash";
+import { chromiumLaunchOptions } from "../../scripts/chromium";
 import { phoneJpeg } from "../../tests/fixtures/images";
 import type { BenchContext } from "../lib/context";
 import { makeRow, type ScenarioResult } from "../lib/results";
@@ -50,10 +51,7 @@ async function imageBytesInChromium(html: string, serveMedia: (file: string) => 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const measured = new Map<string, { bytes: number; images: number }>();
   try {
     for (const screen of SCREENS) {
