@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { simpleParser } from "mailparser";
 import postgres from "postgres";
 import { readOutbox } from "../../scripts/outbox";
@@ -26,11 +26,18 @@ import {
 let writer: Writer;
 let postPath: string;
 
-test.beforeAll(async ({ browser, baseURL }) => {
+/** A browser context of its own with a new account signed up (its mailed link followed) and signed in. */
+async function signedUpIn(browser: Browser, baseURL: string | undefined, name: string): Promise<{ context: BrowserContext; page: Page; account: Writer }> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
-  writer = newWriter("letters");
-  await signUpElsewhere(page, writer);
+  const account = newWriter(name);
+  await signUpElsewhere(page, account);
+  return { context, page, account };
+}
+
+test.beforeAll(async ({ browser, baseURL }) => {
+  const { context, page, account } = await signedUpIn(browser, baseURL, "letters");
+  writer = account;
   ({ path: postPath } = await publishPost(page, writer, { title: "A post with a subscribe form", markdown: "Readers can subscribe below." }));
   await context.close();
 });
@@ -139,10 +146,7 @@ test.describe("subscribing with one click, signed in", () => {
   test("by keyboard from the writer's page: an accessible pending state, focus on the confirmation, active on the writer's list at once; pressing again adds nobody", async ({ browser, baseURL }) => {
     test.setTimeout(120_000);
     // Reader B: an account whose address its sign-up link confirmed (the link signs B in).
-    const readerContext = await browser.newContext({ baseURL });
-    const page = await readerContext.newPage();
-    const readerB = newWriter("reader");
-    await signUpElsewhere(page, readerB);
+    const { context: readerContext, page, account: readerB } = await signedUpIn(browser, baseURL, "reader");
 
     const section = (on: Page) => on.getByRole("region", { name: `Get ${writer.displayName}’s posts by email` });
     const oneClick = (on: Page) => section(on).getByRole("button", { name: "Subscribe with my account’s address" });
@@ -225,10 +229,7 @@ test.describe("the writer's audience and sending", () => {
   test("Subscribers page: count, chart, search, remove, CSV export and import with consent; Publish and email; the reader manages subscriptions", async ({ browser, baseURL }) => {
     test.setTimeout(180_000);
     // A writer of its own: the counts below are this test's readers only.
-    const context = await browser.newContext({ baseURL });
-    const page = await context.newPage();
-    const author = newWriter("audience");
-    await signUpElsewhere(page, author);
+    const { context, page, account: author } = await signedUpIn(browser, baseURL, "audience");
 
     const [first, second] = [reader("alpha"), reader("beta")];
     for (const email of [first, second]) {
@@ -401,4 +402,40 @@ test("a sign-up made before its username was reserved cannot confirm it: the pag
   await expect(page.getByRole("heading", { level: 1, name: "Your posts" })).toBeVisible();
   await page.goto(`/@${renamed.username}`);
   await expect(page.getByRole("heading", { level: 1, name: early.displayName })).toBeVisible();
+});
+
+test("a forged refusal code on /verify-email names no username: markup, an overlong or an uppercase name get the plain invalid-link message", async ({ page }) => {
+  // The page shows a name only from `username-reserved:<name>` with a name a username can be. Whatever
+  // else reaches it as the sign-in answer's code (a tampered response, a future Auth.js change) is shown
+  // as the generic refusal, never as text or markup of its own.
+  const forged = [
+    'username-reserved:<img src=x onerror="document.title=`pwned`">',
+    `username-reserved:${"a".repeat(31)}`,
+    "username-reserved:Subscriptions",
+    "username-reserved:subscriptions\nSign in at evil.example",
+  ];
+  const invalidLink = "This link is invalid, was already used, or has expired. If your address is confirmed already, sign in; otherwise sign up again to get a new link.";
+  /** Confirms on /verify-email with the sign-in answer replaced by one carrying `code`; the refusal shown. */
+  const refusalFor = async (code: string) => {
+    await page.route("**/api/auth/callback/email-token**", (route) =>
+      route.fulfill({ status: 401, contentType: "application/json", body: JSON.stringify({ url: `${new URL(page.url()).origin}/sign-in?error=CredentialsSignin&code=${encodeURIComponent(code)}` }) }),
+    );
+    await page.goto(`/verify-email?token=${"t".repeat(43)}`);
+    await page.getByLabel("Password").fill("any password at all");
+    await page.getByRole("button", { name: "Confirm email address" }).click();
+    const refusal = page.getByRole("main").getByRole("alert");
+    await expect(refusal).toBeVisible();
+    await page.unrouteAll();
+    return refusal;
+  };
+  // The replaced answer does reach the page: a well-formed code names its username.
+  await expect(await refusalFor("username-reserved:subscriptions")).toContainText("The username subscriptions is no longer available");
+  for (const code of forged) {
+    const refusal = await refusalFor(code);
+    await expect(refusal).toContainText(invalidLink);
+    await expect(refusal).not.toContainText("no longer available");
+    await expect(page.locator("main img")).toHaveCount(0);
+    expect(await page.title()).not.toBe("pwned");
+  }
+  await expectMainAccessible(page);
 });
