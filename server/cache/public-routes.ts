@@ -27,10 +27,18 @@ export function postKey(postId: string): string {
   return `post:${postId}`;
 }
 
-/** One writer's pages: profile, their posts (author card, previous/next) and feed. Usernames never change. */
+/** Every page of one writer: profile, feed and their posts (author card, previous/next). Usernames never change. */
 export function authorKey(username: string): string {
   return `author:${username.toLowerCase()}`;
 }
+
+/** The pages that list one writer's posts (profile page, feed, the API's author): a subset of authorKey's. */
+export function authorListKey(username: string): string {
+  return `author-list:${username.toLowerCase()}`;
+}
+
+/** Both keys of a page that lists a writer's posts. */
+const authorListKeys = (username: string) => [authorKey(username), authorListKey(username)];
 
 /** Served stale this long while the origin is down (stale-if-error), whatever the page. */
 export const STALE_IF_ERROR_SECONDS = 86_400;
@@ -77,14 +85,15 @@ const ROUTES: Route[] = [
   { pattern: /^\/robots\.txt$/, policy: () => ({ name: "robots", ...STATIC, keptParams: [], keys: [SITE_KEY] }) },
   {
     pattern: new RegExp(`^/(@|%40)${SEGMENT}$`, "i"),
-    policy: (m) => ({ name: "author", ...LIST, keptParams: PAGE_PARAMS, keys: [authorKey(handleName(m[2]))] }),
+    policy: (m) => ({ name: "author", ...LIST, keptParams: PAGE_PARAMS, keys: authorListKeys(handleName(m[2])) }),
   },
   {
     pattern: new RegExp(`^/(@|%40)${SEGMENT}/feed\\.xml$`, "i"),
-    policy: (m) => ({ name: "author-feed", ...FEED, keptParams: [], keys: [authorKey(handleName(m[2]))] }),
+    policy: (m) => ({ name: "author-feed", ...FEED, keptParams: [], keys: authorListKeys(handleName(m[2])) }),
   },
   {
-    // The post's own key (post:<id>) comes with the page (responseKeys): the address may be a former slug.
+    // The keys of the posts it shows come with the page (responseKeys): its own (the address may be a
+    // former slug) and its previous and next posts', whose titles it links to.
     pattern: new RegExp(`^/(@|%40)${SEGMENT}/${SEGMENT}$`, "i"),
     policy: (m) => ({ name: "post", ...POST, keptParams: [], keys: [authorKey(handleName(m[2]))] }),
   },

@@ -112,8 +112,8 @@ export const postStatusEventSchema = z.object({
   status: z.enum(postStatuses),
   visibility: z.enum(postVisibilities),
   error: z.string().nullable(),
-  /** Readers could see the post until this change (it was unpublished or deleted). */
-  unpublished: z.boolean().optional(),
+  /** What the change did to the public site, if anything (server/cache/tags.ts, ReaderChange). */
+  readers: z.enum(["added", "updated", "removed"]).optional(),
   at: z.string(),
 });
 export type PostStatusEvent = z.infer<typeof postStatusEventSchema>;

@@ -65,5 +65,5 @@ export async function deleteAuthorPosts(tx: Transaction, authorId: string): Prom
 
 /** Tells open pages and every web process's public cache that the posts are gone. */
 export async function announceDeletedPosts(rows: AnnouncedRow[]): Promise<void> {
-  for (const row of rows) await announcePost(row, { unpublished: row.publishedHtml !== null });
+  for (const row of rows) await announcePost(row, row.publishedHtml !== null ? { readers: "removed" } : {});
 }

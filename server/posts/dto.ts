@@ -153,6 +153,7 @@ export function toPublicPost(row: PublicPostRow, author: PublicProfile): PublicP
 
 /** A link to another published post. */
 export interface PostLink {
+  id: string;
   title: string;
   slug: string;
 }

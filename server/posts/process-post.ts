@@ -26,7 +26,8 @@ export async function processPost({ postId, version }: ProcessPostPayload): Prom
   const rendered = await renderForJob(target.markdown);
   const row = await completeProcessing(postId, version, rendered);
   if (!row) return "stale"; // edited meanwhile: the newer version's job does the work
-  await announcePost(row);
+  const { wentLive, wasLive, ...status } = row;
+  await announcePost(status, wentLive ? { readers: wasLive ? "updated" : "added" } : {});
   return "processed";
 }
 

@@ -95,8 +95,11 @@ export const noLiveColumns = Object.fromEntries(Object.keys(liveColumnValues(0, 
   [K in keyof ReturnType<typeof liveColumnValues>]: null;
 };
 
-/** What the status announcement needs of a post (see status-events.ts). */
-export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
+/**
+ * What the status announcement needs of a post (see status-events.ts), and what the job did to the public
+ * site: `wentLive` when this version went live, `wasLive` when another version was live until then.
+ */
+export type ProcessedPostStatus = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error"> & { wentLive: boolean; wasLive: boolean };
 
 /**
  * Stores the rendering of `version` and marks it `ready`, in one statement. The UPDATE takes the row
@@ -171,8 +174,9 @@ const completeProcessingQuery = (() => {
       // (an earlier go-live of this version is impossible, as the version was not rendered before).
       wentLive: sql<boolean>`${posts.publishedVersion} = ${version}`.as("went_live"),
     });
-  // The main query sees the table as it was before the statement; the new row is in `updated`. Only the
-  // status fields come back to the worker: the html and Markdown stay in the database.
+  // The main query sees the table as it was before the statement; the new row is in `updated` (so the
+  // subquery reads the live version the post had until now). Only the status fields come back to the
+  // worker: the html and Markdown stay in the database.
   return new PgDialect().sqlToQuery(sql`
     with updated as (${update.getSQL()}),
     kept as (
@@ -180,7 +184,9 @@ const completeProcessingQuery = (() => {
       select "id", "version", "title", "markdown", "html" from updated where "went_live"
       on conflict do nothing
     )
-    select "id", "author_id" as "authorId", "version", "status", "visibility", "error" from updated`);
+    select "id", "author_id" as "authorId", "version", "status", "visibility", "error", "went_live" as "wentLive",
+      (select ${posts.publishedVersion} is not null from ${posts} where ${posts.id} = updated."id") as "wasLive"
+    from updated`);
 })();
 
 /** Each version that went live is kept as a revision; publishing the same version again adds nothing. */

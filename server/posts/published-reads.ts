@@ -32,7 +32,7 @@ export async function getPublishedPost(username: string, slug: string): Promise<
   }
   const post = row ? toPublicPost(row, author) : null;
   if (!row || !post) throw postNotFound();
-  const link = { title: sql<string>`${posts.publishedTitle}`, slug: sql<string>`${posts.publishedSlug}` };
+  const link = { id: posts.id, title: sql<string>`${posts.publishedTitle}`, slug: sql<string>`${posts.publishedSlug}` };
   const sameAuthor = and(eq(posts.authorId, author.id), isPublic);
   const [[previous], [next]] = await Promise.all([
     readDb

@@ -8,6 +8,7 @@ import { postNotFound, toOwnPost, type OwnPost } from "./dto";
 import { getOwnPost } from "./own-reads";
 import { isRenderedCurrentVersion, noLiveColumns, publishRenderedVersion } from "./processing";
 import { posts, type PostRow } from "./schema";
+import type { ReaderChange } from "../cache/tags";
 import { announcePost } from "./status-events";
 import { lockOwnPost } from "./write";
 
@@ -23,7 +24,14 @@ import { lockOwnPost } from "./write";
  * version still queued or processing needs no new job; a failed one (or a ready one rendered before its
  * text was kept, migration 0005) is queued again.
  */
-async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; needsJob: boolean }> {
+interface Published {
+  row: PostRow;
+  needsJob: boolean;
+  /** Set when this version went live now (from its stored rendering). */
+  readers?: ReaderChange;
+}
+
+async function publishLocked(tx: Tx, current: PostRow): Promise<Published> {
   if (current.visibility === "published" && current.publishedVersion === current.version) {
     if (current.scheduledAt === null && current.goingLiveVersion === null) return { row: current, needsJob: false };
     // Already live as it is: a scheduled update or a pending one has nothing left to do.
@@ -31,7 +39,9 @@ async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; 
     if (!row) throw postNotFound();
     return { row, needsJob: false };
   }
-  if (isRenderedCurrentVersion(current)) return { row: await publishRenderedVersion(tx, current), needsJob: false };
+  if (isRenderedCurrentVersion(current)) {
+    return { row: await publishRenderedVersion(tx, current), needsJob: false, readers: current.publishedVersion === null ? "added" : "updated" };
+  }
   const needsJob = current.status === "ready" || current.status === "failed";
   const now = new Date();
   const [updated] = await tx
@@ -49,9 +59,9 @@ async function publishLocked(tx: Tx, current: PostRow): Promise<{ row: PostRow; 
   return { row: updated, needsJob };
 }
 
-async function afterPublish({ row, needsJob }: { row: PostRow; needsJob: boolean }): Promise<void> {
+async function afterPublish({ row, needsJob, readers }: Published): Promise<void> {
   if (needsJob) await dispatch(row, "publish");
-  else await announcePost(row);
+  else await announcePost(row, readers ? { readers } : {});
 }
 
 function refuseStale(current: PostRow, version: number | undefined): void {
@@ -201,6 +211,6 @@ export async function unpublishPost(authorId: string, id: string): Promise<OwnPo
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
     .returning();
   if (!row) throw postNotFound();
-  await announcePost(row, { unpublished: true });
+  await announcePost(row, { readers: "removed" });
   return toOwnPost(row);
 }

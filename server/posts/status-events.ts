@@ -1,4 +1,5 @@
 import { purgeForPostChange } from "../cache/purge";
+import type { ReaderChange } from "../cache/tags";
 import { announcePostStatus } from "../jobs/status-feed";
 import { logger } from "../logger";
 import type { PostRow } from "./schema";
@@ -7,10 +8,11 @@ type StatusFields = Pick<PostRow, "id" | "authorId" | "version" | "status" | "vi
 
 /**
  * Tells the writer's open pages that a post's state changed, and purges the public pages it changed
- * (server/cache/purge.ts: every web process's own cache and the gateway). `unpublished`: readers could see the post until this change. Best effort:
+ * (server/cache/purge.ts: every web process's own cache and the gateway). `readers`: what the change did to
+ * the public site, if anything; only the caller knows (a save of a live post changes nothing public). Best effort:
  * a Redis hiccup must fail neither the save nor the job, and the pages refetch on reconnect anyway.
  */
-export async function announcePost(row: StatusFields, options: { unpublished?: boolean } = {}): Promise<void> {
+export async function announcePost(row: StatusFields, options: { readers?: ReaderChange } = {}): Promise<void> {
   const event = {
     postId: row.id,
     authorId: row.authorId,
@@ -18,7 +20,7 @@ export async function announcePost(row: StatusFields, options: { unpublished?: b
     status: row.status,
     visibility: row.visibility,
     error: row.error,
-    ...(options.unpublished && { unpublished: true }),
+    ...(options.readers && { readers: options.readers }),
     at: new Date().toISOString(),
   };
   // Not awaited: a slow shared cache must not hold up a save or a job (purge failures are logged).

@@ -236,7 +236,7 @@ export async function deletePost(authorId: string, id: string): Promise<{ id: st
     .returning({ id: posts.id, authorId: posts.authorId, version: posts.version, status: posts.status, visibility: posts.visibility, error: posts.error });
   if (!deleted) throw postNotFound();
   // Readers' cached pages must drop a post that was public. A pending job finds no row and ends.
-  if (deleted.visibility === "published") await announcePost({ ...deleted, visibility: "draft" }, { unpublished: true });
+  if (deleted.visibility === "published") await announcePost({ ...deleted, visibility: "draft" }, { readers: "removed" });
   return { id };
 }
 

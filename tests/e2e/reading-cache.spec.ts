@@ -115,3 +115,37 @@ test("readers see a publish, an update and an unpublish at once on every cached 
     });
   });
 });
+
+test("an update of a live post refreshes the pages that name it and leaves the writer's other posts stored", async ({ page: reader }) => {
+  test.setTimeout(120_000);
+  // Four posts in order; the third is revised. The second and the fourth link to it by title (next and
+  // previous), so they must show the new title; the first names it nowhere and stays as stored.
+  const posts = [];
+  for (const n of [1, 2, 3, 4]) posts.push(await publishPost(writerPage, writer, { title: `Neighbour ${n} ${run}`, markdown: `Post ${n}.` }));
+  const [first, second, third, fourth] = posts as [(typeof posts)[0], (typeof posts)[0], (typeof posts)[0], (typeof posts)[0]];
+  const cacheState = (response: { headers(): Record<string, string> }) => response.headers()[process.env.E2E_GATEWAY === "1" ? "x-cache-status" : "x-inkwell-origin-cache"];
+  // Each publish purges the writer's pages again 500 ms later (server/cache/purge.ts): let the last one
+  // pass, then store every page.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  for (const post of posts) await reader.request.get(post.path);
+  const storedFirst = await reader.request.get(first.path);
+  expect(cacheState(storedFirst)).toBe("HIT");
+
+  const revised = `Neighbour 3, revised ${run}`;
+  const current = await callTrpc<{ version: number }>(writerPage, "posts.byId", { id: third.id }, "query");
+  await callTrpc(writerPage, "posts.update", { id: third.id, version: current.version, title: revised }, "mutation");
+  await callTrpc(writerPage, "posts.publish", { id: third.id }, "mutation");
+  await waitUntilPublic(writerPage, third.id);
+  await eventually(reader, third.path, async () => {
+    await expect(reader.getByRole("heading", { level: 1 })).toHaveText(revised);
+  });
+  await eventually(reader, second.path, async () => {
+    await expect(reader.getByRole("link", { name: new RegExp(revised) })).toHaveAttribute("href", third.path);
+  });
+  await eventually(reader, fourth.path, async () => {
+    await expect(reader.getByRole("link", { name: new RegExp(revised) })).toHaveAttribute("href", third.path);
+  });
+  const firstAfter = await reader.request.get(first.path);
+  expect(cacheState(firstAfter), "the first post's page was not purged").toBe("HIT");
+  expect(firstAfter.headers().etag).toBe(storedFirst.headers().etag);
+});

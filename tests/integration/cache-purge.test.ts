@@ -122,20 +122,20 @@ describe("the origin cache", () => {
 });
 
 describe("purges", () => {
-  it("a published change purges the post, its writer and the lists, in every web process and every shared cache", async () => {
+  it("a post added to the site purges it, every page of its writer and the lists, in every web process and every shared cache", async () => {
     const writer = await newWriter("Purger");
     const postId = randomUUID();
     const address = `/@${writer.profile.username}/harbour`;
     await redis.sadd(addressIndexKey(env.QUEUE_PREFIX, postKey(postId)), address);
     await redis.sadd(addressIndexKey(env.QUEUE_PREFIX, "lists"), "/");
-    await purgeForPostChange({ postId, authorId: writer.profile.id, status: "ready", visibility: "published" });
+    await purgeForPostChange({ postId, authorId: writer.profile.id, readers: "added" });
     const keys = [postKey(postId), authorKey(writer.profile.username), "lists"];
     await eventually(async () => heard, (all) => all.some((k) => JSON.stringify(k) === JSON.stringify(keys)));
     const request = purged.find((r) => JSON.stringify(r.keys) === JSON.stringify(keys));
     expect(request?.addresses.sort()).toEqual(["/", address].sort());
 
     const before = heard.length;
-    await purgeForPostChange({ postId, authorId: writer.profile.id, status: "ready", visibility: "draft" }); // a draft: nothing
+    await purgeForPostChange({ postId, authorId: writer.profile.id }); // nothing public changed: nothing
     await purgeForProfileChange(writer.profile.id);
     await eventually(async () => heard.slice(before), (all) => all.some((k) => k.includes(authorKey(writer.profile.username))));
     expect(heard.slice(before).every((k) => !k.includes(postKey(postId)))).toBe(true);

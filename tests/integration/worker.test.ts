@@ -65,13 +65,13 @@ describe("the worker processing process-post", () => {
     expect(seen).toEqual(["queued", "processing", "ready"]);
   });
 
-  it("says when readers lose a post: on unpublishing and on deleting a published post, not a draft", async () => {
+  it("says what readers gained or lost: a post added on publishing, removed on unpublishing and on deleting a published post, not a draft", async () => {
     const { api, session } = await newWriter();
     const controller = new AbortController();
     const seen: string[] = [];
     const listening = (async () => {
       for await (const event of postStatusEvents(session.user.id, controller.signal)) {
-        if (event.status !== "processing") seen.push(`${event.visibility}${event.unpublished ? " unpublished" : ""}`);
+        if (event.status !== "processing") seen.push(`${event.visibility}${event.readers ? ` ${event.readers}` : ""}`);
         if (seen.length === 8) controller.abort();
       }
     })().catch((err: unknown) => {
@@ -89,7 +89,7 @@ describe("the worker processing process-post", () => {
     await api.posts.delete({ id: post.id });
     await listening;
     // Saved and rendered (twice), published, unpublished, published, and the published one deleted.
-    expect(seen).toEqual(["draft", "draft", "published", "draft unpublished", "published", "draft", "draft", "draft unpublished"]);
+    expect(seen).toEqual(["draft", "draft", "published added", "draft removed", "published added", "draft", "draft", "draft removed"]);
   });
 
   it("publishes the processed version and keeps readers on it while an update is processed", async () => {

@@ -1,32 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { classifyChange, type PostChange } from "@/server/cache/tags";
+import { keysForPostChange, keysForProfileChange, type PostChange } from "@/server/cache/tags";
 
-const change = (fields: Partial<PostChange>): PostChange => ({
-  postId: "00000000-0000-4000-8000-000000000001",
-  authorId: "00000000-0000-4000-8000-000000000002",
-  status: "queued",
-  visibility: "draft",
-  ...fields,
-});
+const POST_ID = "00000000-0000-4000-8000-000000000001";
+const change = (readers?: PostChange["readers"]): PostChange => ({ postId: POST_ID, authorId: "00000000-0000-4000-8000-000000000002", ...(readers && { readers }) });
 
-describe("classifyChange: what a post status event changes for readers", () => {
-  it("nothing while a version is rendering", () => {
-    expect(classifyChange(change({ status: "processing", visibility: "published" }))).toBe("none");
+describe("keysForPostChange: what a post change purges", () => {
+  it("nothing when nothing public changed (a save or a rendering of a draft or of a live post's working copy)", () => {
+    expect(keysForPostChange(change(), "alice")).toEqual([]);
   });
 
-  it("the lists and the writer's pages when a published post is saved or its new version is ready", () => {
-    expect(classifyChange(change({ status: "queued", visibility: "published" }))).toBe("published");
-    expect(classifyChange(change({ status: "ready", visibility: "published" }))).toBe("published");
+  it("an update of a live post in place: its pages (its neighbours' among them), the writer's lists and the lists, not the writer's other posts", () => {
+    expect(keysForPostChange(change("updated"), "Alice")).toEqual([`post:${POST_ID}`, "author-list:alice", "lists"]);
   });
 
-  it("nothing when a draft or a scheduled post is saved, rendered or fails", () => {
-    for (const status of ["queued", "ready", "failed"] as const) {
-      expect(classifyChange(change({ status, visibility: "draft" }))).toBe("none");
-      expect(classifyChange(change({ status, visibility: "scheduled" }))).toBe("none");
+  it("a post added or removed: every page of the writer, since its neighbours' links move", () => {
+    for (const readers of ["added", "removed"] as const) {
+      expect(keysForPostChange(change(readers), "Alice")).toEqual([`post:${POST_ID}`, "author:alice", "lists"]);
     }
   });
 
-  it("the pages that showed a post that was unpublished or deleted", () => {
-    expect(classifyChange(change({ status: "ready", visibility: "draft", unpublished: true }))).toBe("hidden");
+  it("no writer key for a writer without public pages", () => {
+    expect(keysForPostChange(change("added"), null)).toEqual([`post:${POST_ID}`, "lists"]);
+  });
+
+  it("a profile change: every page of the writer and the lists", () => {
+    expect(keysForProfileChange("Alice")).toEqual(["author:alice", "lists"]);
   });
 });

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { hashInlineScripts, toEntry } from "@/server/cache/origin-cache";
 import { cacheAddress, publicCachePolicy, responseKeys } from "@/server/cache/public-routes";
-import { keysForPostChange } from "@/server/cache/tags";
 
 const POST_ID = "00000000-0000-4000-8000-000000000001";
 
@@ -45,10 +44,10 @@ describe("surrogate keys", () => {
     expect(responseKeys(policy, undefined, html)).toEqual(["author:alice", `post:${POST_ID}`]);
     expect(responseKeys(policy, `post:${POST_ID}`, null)).toEqual(["author:alice", `post:${POST_ID}`]);
   });
-  it("a change purges the post, its writer and the lists; a draft's autosave purges nothing", () => {
-    const event = { postId: POST_ID, authorId: POST_ID, status: "ready", visibility: "published" } as const;
-    expect(keysForPostChange(event, "Alice")).toEqual([`post:${POST_ID}`, "author:alice", "lists"]);
-    expect(keysForPostChange({ ...event, visibility: "draft" }, "alice")).toEqual([]);
+  it("a writer's list pages carry the list key beside the writer's; a post page carries the writer's only", () => {
+    expect(publicCachePolicy("/@Alice")!.keys).toEqual(["author:alice", "author-list:alice"]);
+    expect(publicCachePolicy("/@alice/feed.xml")!.keys).toEqual(["author:alice", "author-list:alice"]);
+    expect(publicCachePolicy("/@alice/a-post")!.keys).toEqual(["author:alice"]);
   });
 });
 

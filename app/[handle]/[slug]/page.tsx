@@ -96,8 +96,8 @@ export default async function PostPage({ params }: Props) {
 
   return (
     <div className="px-4 pt-6 pb-16 sm:px-6 sm:pt-16 sm:pb-24">
-      {/* Tells the caches which post this page shows, whatever its address (server/cache/public-routes.ts). */}
-      <meta name={CACHE_KEYS_META} content={postKey(post.id)} />
+      {/* Tells the caches which posts this page shows (server/cache/tags.ts): its own, whatever its address, and the previous and next ones it names. */}
+      <meta name={CACHE_KEYS_META} content={[post, post.previous, post.next].flatMap((shown) => (shown ? [postKey(shown.id)] : [])).join(" ")} />
       <JsonLd data={blogPosting(post)} />
       {/* One grid for the whole article: the text column in the middle keeps a ~70-character measure
           (`ch` of the body font, set on the grid); on wide screens the contents sit in the right margin. */}
