@@ -13,18 +13,24 @@ export interface WebServer {
   child: Child;
 }
 
-export async function startWeb(ctx: BenchContext, port: number): Promise<WebServer> {
-  const baseUrl = `http://127.0.0.1:${port}`;
-  // BENCH_CPU_PROFILE_DIR: each web server writes a V8 CPU profile there when it stops (open it in
-  // Chrome DevTools or speedscope) — how the save path's costs below were found.
+/**
+ * Node flags for a web server of the bench. BENCH_CPU_PROFILE_DIR: each web server writes a V8 CPU
+ * profile there when it stops (open it in Chrome DevTools or speedscope) — how the save path's costs in
+ * bench/README.md were found. BENCH_WEB_NODE_ARGS: more flags, such as --trace-gc (which NODE_OPTIONS
+ * refuses).
+ */
+export function webNodeArgs(port: number): string[] {
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   const profileArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=web-${port}.cpuprofile`] : [];
-  // BENCH_WEB_NODE_ARGS: more Node flags for the web servers, such as --trace-gc (which NODE_OPTIONS refuses).
-  const extraNodeArgs = process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  return [...profileArgs, ...(process.env.BENCH_WEB_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
+}
+
+export async function startWeb(ctx: BenchContext, port: number): Promise<WebServer> {
+  const baseUrl = `http://127.0.0.1:${port}`;
   const child = startChild(
     "web",
     process.execPath,
-    [...profileArgs, ...extraNodeArgs, path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    [...webNodeArgs(port), path.join(ctx.appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ctx.appDir,
       logDir: ctx.logDir,

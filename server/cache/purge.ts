@@ -3,6 +3,7 @@
 // where status events are published (server/posts/status-events.ts: the worker's processing and
 // scheduled publishing, and the web's saves, unpublishes and deletes) and after a profile edit, so the
 // change itself drives the purge: no web process has to hear it first.
+import { LRUCache } from "lru-cache";
 import { env } from "../env.js";
 import { sharedRedis } from "../jobs/redis";
 import { logger } from "../logger";
@@ -73,10 +74,13 @@ async function addressesOf(keys: readonly string[]): Promise<string[]> {
 
 async function purgeOnce(keys: string[]): Promise<void> {
   const redis = await sharedRedis();
-  await redis.publish(purgeChannel(env.QUEUE_PREFIX), JSON.stringify({ keys }));
   const list = purgers();
-  if (list.length === 0) return;
-  const addresses = await addressesOf(keys);
+  // One round trip: Redis runs the two in the order sent, so every web process has been told to drop its
+  // copies before any shared cache is purged (and may refill from one of them).
+  const [, addresses] = await Promise.all([
+    redis.publish(purgeChannel(env.QUEUE_PREFIX), JSON.stringify({ keys })),
+    list.length > 0 ? addressesOf(keys) : Promise.resolve([]),
+  ]);
   await Promise.all(list.map((purger) => purger.purge({ keys, addresses })));
 }
 
@@ -90,8 +94,15 @@ export async function purgeKeys(keys: string[]): Promise<void> {
   if (env.DATABASE_REPLICA_URLS.length > 0) setTimeout(() => void attempt(), REPLICA_REPEAT_AFTER_MS).unref();
 }
 
+/** Usernames of public writers by account id: a username never changes, so a purge need not ask twice. */
+const knownUsernames = new LRUCache<string, string>({ max: 10_000 });
+
 async function publicUsername(authorId: string): Promise<string | null> {
-  return (await getPublicProfilesByIds([authorId])).get(authorId)?.username ?? null;
+  const known = knownUsernames.get(authorId);
+  if (known) return known;
+  const username = (await getPublicProfilesByIds([authorId])).get(authorId)?.username ?? null;
+  if (username) knownUsernames.set(authorId, username);
+  return username;
 }
 
 /** After a post status event: purges what it changed for readers (nothing for a draft's autosave). */
