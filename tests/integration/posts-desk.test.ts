@@ -100,8 +100,8 @@ describe("posts.bySlug neighbours", () => {
       ids.push(post.id);
     }
     const middle = await anonymous().posts.bySlug({ username: profile.username, slug: "two" });
-    expect(middle.previous).toEqual({ title: "One", slug: "one" });
-    expect(middle.next).toEqual({ title: "Three", slug: "three" });
+    expect(middle.previous).toEqual({ id: ids[0], title: "One", slug: "one" });
+    expect(middle.next).toEqual({ id: ids[2], title: "Three", slug: "three" });
     const first = await anonymous().posts.bySlug({ username: profile.username, slug: "one" });
     expect(first.previous).toBeNull();
   });
