@@ -18,4 +18,15 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The domain throws AppError (server/errors.ts); only the transports know tRPC (README, Architecture).
+    files: ["server/**/*.ts"],
+    ignores: ["server/api/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@trpc/server", message: "Services throw AppError (server/errors.ts); server/api maps it to tRPC and REST." }] },
+      ],
+    },
+  },
 ]);

@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { and, asc, count, eq, gt, gte, ilike, lt, sql } from "drizzle-orm";
@@ -7,6 +6,7 @@ import { emailSchema } from "@/lib/validations/user";
 import { MAX_IMPORT_ROWS, type subscriberImportSchema, type subscriberListSchema } from "@/lib/validations/newsletter";
 import { db } from "../db";
 import { subscribers, subscriberStatuses, type SubscriberRow, type SubscriberStatus } from "./schema";
+import { AppError } from "../errors";
 
 // The writer's side: their audience (counts, growth, the list), removing readers, and CSV in and out.
 
@@ -74,7 +74,7 @@ export async function listSubscribers(authorId: string, input: z.output<typeof s
 /** Removes a reader from the writer's list (and any send not yet made to them). */
 export async function removeSubscriber(authorId: string, id: string): Promise<void> {
   const deleted = await db.delete(subscribers).where(and(eq(subscribers.id, id), eq(subscribers.authorId, authorId))).returning({ id: subscribers.id });
-  if (deleted.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: "That subscriber is not on your list." });
+  if (deleted.length === 0) throw new AppError("NOT_FOUND", "That subscriber is not on your list.");
 }
 
 export async function exportSubscribersCsv(authorId: string): Promise<string> {
@@ -110,15 +110,15 @@ export async function importSubscribersCsv(authorId: string, input: z.output<typ
     records = parse(input.csv, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, max_record_size: 4_096 }) as string[][];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new TRPCError({ code: "BAD_REQUEST", message: `The file is not valid CSV${line ? ` (line ${line})` : ""}. Nothing was imported.` });
+    throw new AppError("INVALID", `The file is not valid CSV${line ? ` (line ${line})` : ""}. Nothing was imported.`);
   }
   const header = records[0]?.map((c) => c.toLowerCase()) ?? [];
   const emailColumn = Math.max(0, header.indexOf("email"));
   const hasHeader = header.includes("email");
   const rows = hasHeader ? records.slice(1) : records;
-  if (rows.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "The file has no addresses. Nothing was imported." });
+  if (rows.length === 0) throw new AppError("INVALID", "The file has no addresses. Nothing was imported.");
   if (rows.length > MAX_IMPORT_ROWS) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `The file has ${rows.length.toLocaleString("en")} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString("en")} at a time. Nothing was imported.` });
+    throw new AppError("INVALID", `The file has ${rows.length.toLocaleString("en")} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString("en")} at a time. Nothing was imported.`);
   }
   const emails = new Set<string>();
   const bad: string[] = [];
@@ -135,10 +135,7 @@ export async function importSubscribersCsv(authorId: string, input: z.output<typ
   });
   if (bad.length > 0) {
     const named = bad.filter(Boolean).join(", ");
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `${bad.length.toLocaleString("en")} ${bad.length === 1 ? "row is not a valid email address" : "rows are not valid email addresses"}: ${named}${bad.length > 3 ? ", …" : ""}. Fix them and import again; nothing was imported.`,
-    });
+    throw new AppError("INVALID", `${bad.length.toLocaleString("en")} ${bad.length === 1 ? "row is not a valid email address" : "rows are not valid email addresses"}: ${named}${bad.length > 3 ? ", …" : ""}. Fix them and import again; nothing was imported.`);
   }
   const all = [...emails];
   const imported = await db.transaction(async (tx) => {

@@ -1,9 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { db } from "../db";
 import { getPostMailSource } from "../posts/mail-source";
 import { enqueueSendPost, enqueueSendTest } from "./queue";
 import { postSends, subscribers, type PostSendRow } from "./schema";
+import { AppError } from "../errors";
 
 // The writer's side of sending: asking for a post to be emailed (now, or when its schedule publishes
 // it), a test send to themself, and the progress and history of each send.
@@ -22,7 +22,7 @@ export interface SendState {
 
 async function ownPostSource(authorId: string, postId: string) {
   const source = await getPostMailSource(postId);
-  if (!source || source.authorId !== authorId) throw new TRPCError({ code: "NOT_FOUND", message: "Post not found." });
+  if (!source || source.authorId !== authorId) throw new AppError("NOT_FOUND", "Post not found.");
   return source;
 }
 
@@ -34,13 +34,13 @@ async function ownPostSource(authorId: string, postId: string) {
 export async function requestPostSend(authorId: string, postId: string): Promise<SendState> {
   const source = await ownPostSource(authorId, postId);
   if (source.visibility === "draft") {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Publish or schedule the post first; it is emailed when it goes live." });
+    throw new AppError("INVALID", "Publish or schedule the post first; it is emailed when it goes live.");
   }
   const status = source.visibility === "scheduled" ? "scheduled" : "queued";
   const [created] = await db.insert(postSends).values({ postId, authorId, status }).onConflictDoNothing().returning();
   if (!created) {
     const [existing] = await db.select().from(postSends).where(eq(postSends.postId, postId));
-    if (existing?.status !== "cancelled") throw new TRPCError({ code: "CONFLICT", message: "This post has already been emailed to your subscribers (or is being emailed)." });
+    if (existing?.status !== "cancelled") throw new AppError("CONFLICT", "This post has already been emailed to your subscribers (or is being emailed).");
     // A send cancelled before it started (the post was unpublished) can be asked for again.
     await db.update(postSends).set({ status, requestedAt: new Date(), finishedAt: null }).where(and(eq(postSends.postId, postId), eq(postSends.status, "cancelled")));
   }
@@ -51,7 +51,7 @@ export async function requestPostSend(authorId: string, postId: string): Promise
 /** A test of the mail (the working copy as last rendered), sent to the writer's own address only. */
 export async function requestTestSend(authorId: string, postId: string): Promise<void> {
   const source = await ownPostSource(authorId, postId);
-  if (!source.draft) throw new TRPCError({ code: "BAD_REQUEST", message: "The post is still being processed; send the test in a moment." });
+  if (!source.draft) throw new AppError("INVALID", "The post is still being processed; send the test in a moment.");
   await enqueueSendTest({ postId, authorId });
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { Readable, Transform } from "node:stream";
-import { TRPCError } from "@trpc/server";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { uploadTooLargeMessage } from "@/lib/validations/portability";
 import { db } from "../db";
@@ -14,6 +13,7 @@ import { preparePost } from "./prepare-post";
 import { readArchive } from "./read-archive";
 import { importedPosts, imports, type ImportRow, type ImportSummary } from "./schema";
 import { archiveStorage, importKeyFor } from "./storage";
+import { AppError } from "../errors";
 
 // Import, in three steps: the upload is stored and analysed by the worker (the dry run: nothing is
 // created, the summary is shown); the writer confirms; the worker imports a batch of posts at a time.
@@ -115,7 +115,7 @@ export async function startImport(userId: string, importId: string): Promise<Imp
   if (!row) {
     const current = await getImport(userId, importId);
     if (current.state === "importing" || current.state === "done") return current;
-    throw new TRPCError({ code: "BAD_REQUEST", message: "This import cannot be started: its archive was refused or is still being read." });
+    throw new AppError("INVALID", "This import cannot be started: its archive was refused or is still being read.");
   }
   await enqueue("run-import", { importId });
   return row;
@@ -179,7 +179,7 @@ export async function markImportFailed(importId: string, message: string): Promi
 
 export async function getImport(userId: string, importId: string): Promise<ImportRow> {
   const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.userId, userId)));
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Import not found." });
+  if (!row) throw new AppError("NOT_FOUND", "Import not found.");
   return row;
 }
 

@@ -1,5 +1,4 @@
 import { verify } from "@node-rs/argon2";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { accountDeleteSchema } from "@/lib/validations/user";
@@ -10,6 +9,7 @@ import { announceDeletedPosts, deleteAuthorPosts } from "../posts/author-posts";
 import { removeStoredArchivesOf } from "../portability/stored-archives";
 import { users } from "./schema";
 import { holdUsername } from "./username-holds";
+import { AppError } from "../errors";
 
 // Deleting an account (settings; the GDPR right to erasure). One transaction: the posts (with their
 // revisions and redirects, by cascade), then the account row, whose foreign keys cascade to everything
@@ -19,12 +19,12 @@ import { holdUsername } from "./username-holds";
 
 export async function deleteAccount(userId: string, input: z.output<typeof accountDeleteSchema>): Promise<{ deleted: true }> {
   const [account] = await db.select().from(users).where(eq(users.id, userId));
-  if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your account no longer exists." });
+  if (!account) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
   if (!(await verify(account.passwordHash, input.password).catch(() => false))) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "Your password is not right.", cause: { field: "password" } });
+    throw new AppError("INVALID", "Your password is not right.", { field: "password" });
   }
   if (input.confirmation !== account.username) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `Type your username, ${account.username}, to confirm.`, cause: { field: "confirmation" } });
+    throw new AppError("INVALID", `Type your username, ${account.username}, to confirm.`, { field: "confirmation" });
   }
   // Files first (they are named by the rows the cascade is about to delete); a leftover file is harmless.
   await removeStoredArchivesOf(userId);
