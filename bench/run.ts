@@ -5,11 +5,12 @@
 //   npm run bench                      everything (about 4–5 minutes); writes bench/results/
 //   npm run bench -- --quick           shorter phases, nothing written unless --write
 //   npm run bench -- --only=render,db  some scenarios (render, worker, db, publish, http, reading, portability, images, newsletter), nothing written unless --write
+//                                      (which replaces only those scenarios' rows in bench/results/)
 //   npm run bench -- --build           run `next build` first (otherwise an existing .next build is required)
 //   npm run bench -- --private-build   build a private copy of the working tree in a temp dir and serve that
 //                                      (leaves the shared .next alone); BENCH_APP_DIR=<dir> serves another build
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,22 @@ function parseArgs(argv: string[]) {
   const quick = flags.has("--quick");
   const partial = Boolean(only) || quick;
   return { quick, build: flags.has("--build"), privateBuild: flags.has("--private-build"), selected: selected as ScenarioName[], write: flags.has("--write") || !partial };
+}
+
+/**
+ * A run of some scenarios replaces only their rows and notes in the stored results; the others stay, with
+ * the date they were measured. Rows stored before rows named their scenario are replaced by name.
+ */
+function mergeIntoStored(stored: Results, fresh: Results, ran: readonly ScenarioName[]): Results {
+  const names = new Set(fresh.rows.map((row) => row.name));
+  const kept = stored.rows.filter((row) => (row.scenario ? !(ran as readonly string[]).includes(row.scenario) : !names.has(row.name)));
+  const position = (row: Row) => PRINT_ORDER.indexOf(row.scenario as ScenarioName);
+  return {
+    machine: fresh.machine,
+    rows: [...kept, ...fresh.rows].sort((a, b) => position(a) - position(b)),
+    notes: [...stored.notes.filter((note) => !ran.some((name) => note.startsWith(`${name}: `))), ...fresh.notes],
+    measured: { ...stored.measured, ...fresh.measured },
+  };
 }
 
 async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<ScenarioResult> {
@@ -147,10 +164,11 @@ async function main(): Promise<number> {
   for (const name of PRINT_ORDER) {
     const r = byScenario.get(name);
     if (!r) continue;
-    rows.push(...r.rows);
-    notes.push(...r.notes);
+    rows.push(...r.rows.map((row) => ({ ...row, scenario: name })));
+    notes.push(...r.notes.map((note) => `${name}: ${note}`));
   }
-  const results: Results = { machine: machineInfo(), rows, notes };
+  const machine = machineInfo();
+  const results: Results = { machine, rows, notes, measured: Object.fromEntries(order.map((name) => [name, machine.date])) };
   console.log(`\n${consoleTable(rows)}\n`);
   for (const note of notes) console.log(`note: ${note}`);
   if (rows.length > 0) {
@@ -159,9 +177,11 @@ async function main(): Promise<number> {
   }
   if (args.write) {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(path.join(RESULTS_DIR, "latest.md"), markdownReport(results));
-    log(`wrote bench/results/latest.json and latest.md`);
+    const latest = path.join(RESULTS_DIR, "latest.json");
+    const written = order.length < SCENARIOS.length && existsSync(latest) ? mergeIntoStored(JSON.parse(readFileSync(latest, "utf8")) as Results, results, order) : results;
+    writeFileSync(latest, `${JSON.stringify(written, null, 2)}\n`);
+    writeFileSync(path.join(RESULTS_DIR, "latest.md"), markdownReport(written));
+    log(order.length < SCENARIOS.length ? `replaced the rows of ${order.join(", ")} in bench/results/latest.json and latest.md` : "wrote bench/results/latest.json and latest.md");
   } else {
     log("partial or quick run: results not written (add --write to write them)");
   }

@@ -15,6 +15,8 @@ export interface Row {
   ratio: number;
   unit: string;
   better: Better;
+  /** The scenario that measured it (run.ts tags each row; rows written before that have none). */
+  scenario?: string;
 }
 
 export interface Machine {
@@ -29,8 +31,10 @@ export interface Machine {
 export interface Results {
   machine: Machine;
   rows: Row[];
-  /** What was skipped or needs attention (same strings as in latest.md). */
+  /** What was skipped or needs attention (same strings as in latest.md), each starting "<scenario>: ". */
   notes: string[];
+  /** When each scenario's rows were measured: a run of some scenarios replaces only theirs. */
+  measured?: Record<string, string>;
 }
 
 /** Numbers as stored: enough precision to recompute, not float noise. */

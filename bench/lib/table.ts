@@ -37,6 +37,8 @@ export function markdownReport(results: Results): string {
     "",
     markdownTable(results.rows),
   ];
+  const dates = Object.entries(results.measured ?? {});
+  if (new Set(dates.map(([, date]) => date)).size > 1) lines.push("", `Measured: ${dates.map(([name, date]) => `${name} ${date}`).join(", ")}.`);
   if (results.notes.length > 0) lines.push("", "Notes:", "", ...results.notes.map((n) => `- ${n}`));
   return `${lines.join("\n")}\n`;
 }
