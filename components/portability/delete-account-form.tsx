@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { goToAfterAuthChange } from "@/components/auth-navigation";
-import { errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
+import { errorField, errorMessage, serverFieldErrors, zodFieldErrors, type FieldErrors } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@/components/ui/card";
@@ -35,9 +35,9 @@ export function DeleteAccountForm({ username }: { username: string }) {
       goToAfterAuthChange("/");
     } catch (error) {
       const fields = serverFieldErrors(error);
+      const field = errorField(error);
       if (Object.keys(fields).length > 0) setFieldErrors(fields);
-      else if (/password/i.test(errorMessage(error))) setFieldErrors({ password: [errorMessage(error)] });
-      else if (/username/i.test(errorMessage(error))) setFieldErrors({ confirmation: [errorMessage(error)] });
+      else if (field === "password" || field === "confirmation") setFieldErrors({ [field]: [errorMessage(error)] });
       else setFormError(errorMessage(error));
     }
   }
