@@ -53,7 +53,7 @@ function mergeIntoStored(stored: Results, fresh: Results, ran: readonly Scenario
   const kept = stored.rows.filter((row) => (row.scenario ? !(ran as readonly string[]).includes(row.scenario) : !names.has(row.name)));
   const position = (row: Row) => PRINT_ORDER.indexOf(row.scenario as ScenarioName);
   return {
-    machine: fresh.machine,
+    machine: stored.machine,
     rows: [...kept, ...fresh.rows].sort((a, b) => position(a) - position(b)),
     notes: [...stored.notes.filter((note) => !ran.some((name) => note.startsWith(`${name}: `))), ...fresh.notes],
     measured: { ...stored.measured, ...fresh.measured },
@@ -168,7 +168,7 @@ async function main(): Promise<number> {
     notes.push(...r.notes.map((note) => `${name}: ${note}`));
   }
   const machine = machineInfo();
-  const results: Results = { machine, rows, notes, measured: Object.fromEntries(order.map((name) => [name, machine.date])) };
+  const results: Results = { machine, rows, notes, measured: Object.fromEntries(order.map((name) => [name, machine])) };
   console.log(`\n${consoleTable(rows)}\n`);
   for (const note of notes) console.log(`note: ${note}`);
   if (rows.length > 0) {

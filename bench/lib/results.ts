@@ -33,8 +33,11 @@ export interface Results {
   rows: Row[];
   /** What was skipped or needs attention (same strings as in latest.md), each starting "<scenario>: ". */
   notes: string[];
-  /** When each scenario's rows were measured: a run of some scenarios replaces only theirs. */
-  measured?: Record<string, string>;
+  /**
+   * Where and when each scenario's rows were measured: a run of some scenarios replaces only theirs.
+   * `machine` is then that of the rows no entry here names.
+   */
+  measured?: Record<string, Machine>;
 }
 
 /** Numbers as stored: enough precision to recompute, not float noise. */

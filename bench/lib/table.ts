@@ -37,8 +37,10 @@ export function markdownReport(results: Results): string {
     "",
     markdownTable(results.rows),
   ];
-  const dates = Object.entries(results.measured ?? {});
-  if (new Set(dates.map(([, date]) => date)).size > 1) lines.push("", `Measured: ${dates.map(([name, date]) => `${name} ${date}`).join(", ")}.`);
+  const separately = Object.entries(results.measured ?? {}).filter(([, machine]) => machine.date !== m.date);
+  if (separately.length > 0) {
+    lines.push("", `Measured in separate runs (the rest as above): ${separately.map(([name, s]) => `${name} on ${s.cpus} × ${s.cpuModel}, Node ${s.node}, ${s.date}`).join("; ")}.`);
+  }
   if (results.notes.length > 0) lines.push("", "Notes:", "", ...results.notes.map((n) => `- ${n}`));
   return `${lines.join("\n")}\n`;
 }
