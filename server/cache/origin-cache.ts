@@ -110,6 +110,9 @@ export function toEntry(captured: Captured, policy: CachePolicy, now: number): E
     html = rewritten.html;
     body = Buffer.from(html, "utf8");
     if (csp) headers["content-security-policy"] = rewritten.policy;
+    // Next repeats the nonce in its preload headers; like the page's, it was this render's only.
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    if (nonce && headers.link !== undefined) headers.link = headerText(headers.link).split(`; nonce="${nonce}"`).join("");
   }
   const keys = responseKeys(policy, headerText(captured.headers[SURROGATE_KEY_HEADER]), html);
   headers["cache-control"] = cacheControl(policy);

@@ -66,6 +66,15 @@ describe("hashInlineScripts: the CSP of a stored page", () => {
     expect(result.policy).not.toContain(createHash("sha256").update("alert(1)").digest("base64"));
   });
 
+  it("stores no trace of the render's nonce: not in the page, the policy or Next's preload header", () => {
+    const link = '</_next/static/a.css>; rel=preload; as="style"; nonce="abc123", </_next/static/a.js>; rel=preload; as="script"; nonce="abc123"';
+    const answer = { status: 200, headers: { "content-type": "text/html", "content-security-policy": policy, link }, body: Buffer.from(html) };
+    const entry = toEntry(answer, publicCachePolicy("/@alice/a-post")!, 0)!;
+    expect(entry.headers.link).toBe('</_next/static/a.css>; rel=preload; as="style", </_next/static/a.js>; rel=preload; as="script"');
+    expect(JSON.stringify(entry.headers)).not.toContain("abc123");
+    expect(entry.body.toString()).not.toContain("abc123");
+  });
+
   it("never stores an answer that sets a cookie, or anything but a 200", () => {
     const policyOf = publicCachePolicy("/@alice/a-post")!;
     const answer = { status: 200, headers: { "content-type": "text/html", "content-security-policy": policy }, body: Buffer.from(html) };
