@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { db, type Transaction } from "../db";
 import { posts, type PostRow } from "./schema";
-import { announcePost } from "./status-events";
+import { announcePost, statusColumns } from "./status-events";
 
 // Whole-account operations on a writer's posts, for export and account deletion (server/portability,
 // server/users/delete-account.ts). The posts module owns the table; these are its only readers and
@@ -49,15 +49,7 @@ export async function deleteAuthorPosts(tx: Transaction, authorId: string): Prom
   for (let i = 0; i < ids.length; i += 1000) {
     const batch = ids.slice(i, i + 1000).map((r) => r.id);
     deleted.push(
-      ...(await tx.delete(posts).where(and(eq(posts.authorId, authorId), inArray(posts.id, batch))).returning({
-        id: posts.id,
-        authorId: posts.authorId,
-        version: posts.version,
-        status: posts.status,
-        visibility: posts.visibility,
-        error: posts.error,
-        publishedHtml: posts.publishedHtml,
-      })),
+      ...(await tx.delete(posts).where(and(eq(posts.authorId, authorId), inArray(posts.id, batch))).returning({ ...statusColumns, publishedHtml: posts.publishedHtml })),
     );
   }
   return deleted;

@@ -3,6 +3,7 @@ import { PgDialect, type PgColumn } from "drizzle-orm/pg-core";
 import { RENDER_ENGINE_VERSION, type RenderedPost } from "../render";
 import { db, derivedWritesDb, type Transaction } from "../db";
 import { posts, revisions, type PostRow } from "./schema";
+import { statusColumns } from "./status-events";
 
 // The worker's writes to the posts schema, and the publishing of what it rendered. They live in the
 // posts module, which owns the table; each is one statement or runs in one transaction, and each checks
@@ -161,12 +162,7 @@ const completeProcessingQuery = (() => {
     })
     .where(and(eq(posts.id, sql.placeholder("postId")), eq(posts.version, version)))
     .returning({
-      id: posts.id,
-      authorId: posts.authorId,
-      version: posts.version,
-      status: posts.status,
-      visibility: posts.visibility,
-      error: posts.error,
+      ...statusColumns,
       title: posts.title,
       markdown: posts.markdown,
       html: posts.html,

@@ -2,9 +2,19 @@ import { purgeForPostChange } from "../cache/purge";
 import type { ReaderChange } from "../cache/tags";
 import { announcePostStatus } from "../jobs/status-feed";
 import { logger } from "../logger";
-import type { PostRow } from "./schema";
+import { posts, type PostRow } from "./schema";
 
-type StatusFields = Pick<PostRow, "id" | "authorId" | "version" | "status" | "visibility" | "error">;
+/** The columns a status event is made of: statements that announce return these. */
+export const statusColumns = {
+  id: posts.id,
+  authorId: posts.authorId,
+  version: posts.version,
+  status: posts.status,
+  visibility: posts.visibility,
+  error: posts.error,
+};
+
+type StatusFields = Pick<PostRow, keyof typeof statusColumns>;
 
 /**
  * Tells the writer's open pages that a post's state changed, and purges the public pages it changed

@@ -9,7 +9,7 @@ import { postNotFound, savedPostColumnsButMarkdown, toOwnPost, toSavedPost, type
 import { getOwnPost, getRevision } from "./own-reads";
 import { posts, slugRedirects, type PostRow } from "./schema";
 import { firstFreeSlug, isGeneratedSlug, slugForTitle } from "./slug";
-import { announcePost } from "./status-events";
+import { announcePost, statusColumns } from "./status-events";
 
 // The writer's edits of the working copy: create, save (autosave), restore a revision, delete, retry.
 // Each save writes a new `version` with `status = queued`, then hands it to the worker (dispatch.ts).
@@ -233,7 +233,7 @@ export async function deletePost(authorId: string, id: string): Promise<{ id: st
   const [deleted] = await db
     .delete(posts)
     .where(and(eq(posts.id, id), eq(posts.authorId, authorId)))
-    .returning({ id: posts.id, authorId: posts.authorId, version: posts.version, status: posts.status, visibility: posts.visibility, error: posts.error });
+    .returning(statusColumns);
   if (!deleted) throw postNotFound();
   // Readers' cached pages must drop a post that was public. A pending job finds no row and ends.
   if (deleted.visibility === "published") await announcePost({ ...deleted, visibility: "draft" }, { readers: "removed" });
