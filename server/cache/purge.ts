@@ -61,11 +61,12 @@ export function setPurgers(list: Purger[]): void {
 
 /**
  * A reader's request may reach a web process in the moment before it hears the purge, and refill the
- * gateway from its old copy: the gateway is purged again shortly after (and again after replication lag,
- * when reads go to replicas). Purges are idempotent, so repeating costs one request per address.
+ * gateway from its old copy: the gateway is purged again shortly after, and again later (after
+ * replication lag, when reads go to replicas, and after a slow render that began before the purge).
+ * Purges are idempotent, so repeating costs one request per address.
  */
 const REPEAT_AFTER_MS = 500;
-const REPLICA_REPEAT_AFTER_MS = 2_000;
+const LATE_REPEAT_AFTER_MS = 2_000;
 
 async function addressesOf(keys: readonly string[]): Promise<string[]> {
   const redis = await sharedRedis();
@@ -91,7 +92,9 @@ export async function purgeKeys(keys: string[]): Promise<void> {
     purgeOnce(keys).catch((err: unknown) => logger.warn({ err, keys }, "cache purge failed; the pages expire by time (s-maxage)"));
   await attempt();
   setTimeout(() => void attempt(), REPEAT_AFTER_MS).unref();
-  if (env.DATABASE_REPLICA_URLS.length > 0) setTimeout(() => void attempt(), REPLICA_REPEAT_AFTER_MS).unref();
+  // Always a third time: a render that began before the purge (at the origin, or the gateway's fetch of
+  // it) may finish after it and store the old page; under load that takes longer than 500 ms.
+  setTimeout(() => void attempt(), LATE_REPEAT_AFTER_MS).unref();
 }
 
 /** Usernames of public writers by account id: a username never changes, so a purge need not ask twice. */

@@ -124,10 +124,10 @@ test("an update of a live post refreshes the pages that name it and leaves the w
   for (const n of [1, 2, 3, 4]) posts.push(await publishPost(writerPage, writer, { title: `Neighbour ${n} ${run}`, markdown: `Post ${n}.` }));
   const [first, second, third, fourth] = posts as [(typeof posts)[0], (typeof posts)[0], (typeof posts)[0], (typeof posts)[0]];
   const cacheState = (response: { headers(): Record<string, string> }) => response.headers()[process.env.E2E_GATEWAY === "1" ? "x-cache-status" : "x-inkwell-origin-cache"];
-  // Each publish purges the writer's pages twice (server/cache/purge.ts): once its status event is out,
-  // and again 500 ms after that attempt, which may take up to its 2 s timeout. Let the last publish's
-  // purges pass, then store every page.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  // Each publish purges the writer's pages three times (server/cache/purge.ts): once its status event
+  // is out, and again 500 ms and 2 s after that attempt, which may take up to its 2 s timeout. Let the
+  // last publish's purges pass, then store every page.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
   for (const post of posts) await reader.request.get(post.path);
   const storedFirst = await reader.request.get(first.path);
   expect(cacheState(storedFirst)).toBe("HIT");
